@@ -1,0 +1,35 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Rhetor",
+    platforms: [.macOS(.v13)],
+    products: [
+        // MARK: - Public API
+        .library(name: "Rhetor", targets: ["Rhetor"]),
+        .executable(name: "rhetor", targets: ["rhetor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - Public API
+        .target(name: "Rhetor", dependencies: ["RhetorText", "RhetorScoring"]),
+        .executableTarget(
+            name: "rhetor",
+            dependencies: ["Rhetor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // MARK: - Implementation details
+        .systemLibrary(name: "CBLAS", pkgConfig: "blas", providers: [.apt(["libblas-dev"])]),
+        .target(name: "_RhetorKernels"),
+        .target(name: "RhetorText", dependencies: ["_RhetorKernels"]),
+        .target(name: "RhetorScoring", dependencies: ["RhetorText", "CBLAS"]),
+
+        // MARK: - Tests
+        .testTarget(name: "RhetorKernelsTests", dependencies: ["_RhetorKernels"]),
+        .testTarget(name: "RhetorTextTests", dependencies: ["RhetorText"]),
+        .testTarget(name: "RhetorScoringTests", dependencies: ["RhetorScoring", "RhetorText"]),
+        .testTarget(name: "RhetorCLITests", dependencies: ["Rhetor"]),
+    ]
+)

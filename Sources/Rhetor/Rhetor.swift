@@ -1,0 +1,2 @@
+@_exported import RhetorText
+@_exported import RhetorScoring
