@@ -1,0 +1,294 @@
+import Foundation
+import RhetorText
+
+/// The hashing part of a feature specification: namespaces, seed and table size.
+public struct HashSpec: Sendable, Equatable, Codable {
+    /// log2 of the number of hashed buckets.
+    public var bits: Int
+    public var seed: UInt64
+    /// Character n-gram lengths (bytes, inside `<` and `>` boundary marks), e.g. 3...5.
+    public var charMin: Int
+    public var charMax: Int
+
+    public init(bits: Int = 18, seed: UInt64 = 0x5248_4554_4f52_0001, charMin: Int = 3, charMax: Int = 5) {
+        self.bits = bits
+        self.seed = seed
+        self.charMin = charMin
+        self.charMax = charMax
+    }
+
+    public var buckets: Int { 1 << bits }
+    public var mask: UInt64 { UInt64(buckets - 1) }
+
+    /// Namespace keys: `term("w")`, `term("b")`, `term("c")`.
+    public static let wordNamespace = TermHash.term(Array("w".utf8))
+    public static let bigramNamespace = TermHash.term(Array("b".utf8))
+    public static let charNamespace = TermHash.term(Array("c".utf8))
+}
+
+/// Why a dense feature moved: a lexicon term (with its rules) or a statement-level rule.
+public struct Evidence: Sendable, Equatable {
+    public var feature: DenseFeature
+    /// The feature value this evidence contributed (already normalized).
+    public var value: Float
+    /// The lexicon term, or the rule name for statement-level rules.
+    public var term: String
+    /// Code-point offsets into the statement; nil for statement-level rules.
+    public var charStart: Int?
+    public var charEnd: Int?
+    /// Rules that changed the term's weight: "negated", "intensified", "dampened", "allcaps", "after-contrast", "before-contrast".
+    public var rules: [String]
+}
+
+/// One hashed feature occurrence, with the tokens it came from (for explanations).
+public struct HashedFeature: Sendable, Equatable {
+    public var bucket: Int32
+    public var value: Float
+    /// 0 word, 1 bigram, 2 character n-gram.
+    public var namespace: UInt8
+    /// Code-point offsets of the token(s) the feature came from.
+    public var charStart: Int32
+    public var charEnd: Int32
+}
+
+/// The features of one statement.
+public struct FeatureVector: Sendable {
+    public var dense: [Float]
+    public var buckets: [Int32]
+    public var values: [Float]
+    /// Filled only when extracting with `explain: true`.
+    public var evidence: [Evidence]
+    public var hashed: [HashedFeature]
+
+    public init() {
+        dense = [Float](repeating: 0, count: DenseFeature.count)
+        buckets = []
+        values = []
+        evidence = []
+        hashed = []
+    }
+}
+
+/// Turns a statement into dense lexicon/rule features and hashed n-gram features.
+///
+/// Rules (constants from `rules.tsv`, after VADER, Hutto & Gilbert 2014):
+/// - phrases: at each token the longest lexicon phrase wins (`not ruling out` before `not`);
+/// - negation: a negator up to `negation_scope` tokens before a term multiplies its certainty and
+///   valence by the negator's weight (-0.74, VADER's N_SCALAR) and moves hostility to
+///   `hostility.negated`;
+/// - intensifiers and dampeners up to three tokens before a term scale it by `1 + w * decay`;
+/// - ALL CAPS terms in mixed-case text scale by `1 + allcaps_boost`;
+/// - contrast: with a contrastive word present, terms before it scale by `contrast_before`, terms
+///   after it by the word's weight (1.5);
+/// - emphasis: `!` and `?` counts (capped) feed their own features and VADER's compound.
+public struct FeatureExtractor: Sendable {
+    public let lexicons: LexiconSet
+    public let spec: HashSpec
+    let tokenizer = Tokenizer()
+
+    public init(lexicons: LexiconSet, spec: HashSpec) {
+        self.lexicons = lexicons
+        self.spec = spec
+    }
+
+    /// Extracts the features of a statement.
+    public func extract(_ text: String, explain: Bool = false) -> FeatureVector {
+        var copy = text
+        return copy.withUTF8 { extract(bytes: $0, explain: explain) }
+    }
+
+    /// Extracts the features of a statement given as UTF-8 bytes.
+    public func extract(bytes: UnsafeBufferPointer<UInt8>, explain: Bool = false) -> FeatureVector {
+        var tokens: [Token] = []
+        tokenizer.tokenize(bytes, into: &tokens)
+        var fv = FeatureVector()
+        tokens.withUnsafeBufferPointer { tb in
+            fv.dense.withUnsafeMutableBufferPointer { dense in
+                applyRules(tokens: tb, dense: dense.baseAddress!, evidence: &fv.evidence, explain: explain)
+            }
+            hash(tokens: tb, bytes: bytes, into: &fv, explain: explain)
+        }
+        return fv
+    }
+
+    // MARK: - Rules
+
+    struct Match {
+        var start: Int
+        var length: Int
+        var entry: Int
+    }
+
+    /// Fills the dense block for one statement; records evidence when `explain` is true.
+    func applyRules(tokens: UnsafeBufferPointer<Token>, dense: UnsafeMutablePointer<Float>, evidence: inout [Evidence], explain: Bool) {
+        for k in 0..<DenseFeature.count { dense[k] = 0 }
+        let rules = lexicons.rules
+        var matches: [Match] = []
+        var lexical = 0
+        var lower = 0
+        var exclamations = 0
+        var questions = 0
+        var i = 0
+        while i < tokens.count {
+            let t = tokens[i]
+            if t.isLexical { lexical += 1 }
+            if t.kind == .word, !t.flags.contains(.allCaps) { lower += 1 }
+            if t.kind == .emphasis {
+                if t.flags.contains(.exclamation) { exclamations += Int(t.runLength) }
+                if t.flags.contains(.question), !t.flags.contains(.exclamation) { questions += Int(t.runLength) }
+            }
+            if let m = lexicons.longestMatch(tokens, at: i) {
+                matches.append(Match(start: i, length: m.length, entry: m.entry))
+                for k in i + 1..<i + m.length where tokens[k].isLexical { lexical += 1 }
+                i += m.length
+            } else {
+                i += 1
+            }
+        }
+        let norm = 1 / Float(max(1, lexical)).squareRoot()
+        let mixedCase = lower > 0
+        let firstContrast = matches.first { lexicons.entries[$0.entry].modifier == .contrast }
+        var valenceSum: Float = 0
+        var negators = 0
+
+        for (mi, m) in matches.enumerated() {
+            let e = lexicons.entries[m.entry]
+            if e.modifier == .negator { negators += 1 }
+            guard e.isScored else { continue }
+            var scale: Float = 1
+            var applied: [String] = []
+            var negation: Float = 1
+            // Modifiers before the term, nearest first.
+            var back = mi - 1
+            while back >= 0 {
+                let prev = matches[back]
+                let distance = m.start - prev.start
+                if distance > max(3, rules.negationScope) { break }
+                let pe = lexicons.entries[prev.entry]
+                switch pe.modifier {
+                case .negator where distance <= rules.negationScope && negation == 1:
+                    negation = pe.modifierWeight
+                    applied.append("negated")
+                case .intensifier, .dampener where distance <= 3:
+                    let decay: Float = distance == 1 ? 1 : (distance == 2 ? rules.modifierDecay2 : rules.modifierDecay3)
+                    scale *= 1 + pe.modifierWeight * decay
+                    applied.append(pe.modifier == .intensifier ? "intensified" : "dampened")
+                default: break
+                }
+                back -= 1
+            }
+            if mixedCase, tokens[m.start].flags.contains(.allCaps) {
+                scale *= 1 + rules.allCapsBoost
+                applied.append("allcaps")
+            }
+            if let c = firstContrast {
+                if m.start < c.start {
+                    scale *= rules.contrastBefore
+                    applied.append("before-contrast")
+                } else if m.start > c.start {
+                    scale *= lexicons.entries[c.entry].modifierWeight
+                    applied.append("after-contrast")
+                }
+            }
+            let first = tokens[m.start]
+            let last = tokens[m.start + m.length - 1]
+            func add(_ f: DenseFeature, _ v: Float) {
+                dense[f.rawValue] += v
+                if explain { evidence.append(Evidence(
+                    feature: f, value: v, term: lexicons.terms[Int(e.term)],
+                    charStart: Int(first.charStart), charEnd: Int(last.charEnd), rules: applied)) }
+            }
+            if e.hostility != 0, let cat = e.hostilityCategory {
+                let v = e.hostility * scale * norm
+                add(negation != 1 ? .negatedHostility : DenseFeature.hostility(cat), v)
+            }
+            if e.certainty != 0 {
+                let v = e.certainty * scale * negation * norm
+                add(v > 0 ? .booster : .hedge, v)
+            }
+            if e.valence != 0 {
+                let raw = e.valence * scale * negation
+                valenceSum += raw
+                add(raw > 0 ? .positive : .negative, raw * norm)
+            }
+        }
+
+        // Statement-level rules.
+        func rule(_ f: DenseFeature, _ v: Float, _ name: String) {
+            guard v != 0 else { return }
+            dense[f.rawValue] = v
+            if explain { evidence.append(Evidence(feature: f, value: v, term: name, charStart: nil, charEnd: nil, rules: [])) }
+        }
+        let ep = min(Float(exclamations), rules.exclamationCap) * rules.exclamationStep
+        let qm = min(Float(questions), rules.questionCap) * rules.questionStep
+        var s = valenceSum
+        if s > 0 { s += ep + qm } else if s < 0 { s -= ep + qm }
+        rule(.compound, s == 0 ? 0 : s / (s * s + rules.vaderAlpha).squareRoot(), "valence compound (VADER normalize)")
+        rule(.exclamation, ep, "exclamation marks")
+        rule(.question, qm, "question marks")
+        var caps = 0
+        if mixedCase { for t in tokens where t.flags.contains(.allCaps) { caps += 1 } }
+        rule(.allCaps, Float(caps) * norm, "ALL CAPS words")
+        rule(.logLength, log1p(Float(lexical)), "statement length")
+        rule(.negators, Float(negators), "negators")
+    }
+
+    // MARK: - Hashing
+
+    /// Emits word unigrams, adjacent-token bigrams and character n-grams of words, each valued
+    /// `1/sqrt(count)` so the hashed vector has unit L2 norm before collisions.
+    func hash(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, into fv: inout FeatureVector, explain: Bool) {
+        fv.buckets.removeAll(keepingCapacity: true)
+        let seed = spec.seed
+        let mask = spec.mask
+        var scratch = [UInt8](repeating: 0, count: 64)
+        var origins: [(Int32, Int32, UInt8)] = []
+        var prev: UInt64 = 0
+        var havePrev = false
+        for (ti, t) in tokens.enumerated() {
+            guard t.kind != .punct, t.kind != .invalid else { havePrev = false; continue }
+            fv.buckets.append(Int32(TermHash.bucket(namespace: HashSpec.wordNamespace, t.hash, seed: seed, mask: mask)))
+            if explain { origins.append((t.charStart, t.charEnd, 0)) }
+            if havePrev {
+                fv.buckets.append(Int32(TermHash.bucket(namespace: HashSpec.bigramNamespace, TermHash.combine(prev, t.hash), seed: seed, mask: mask)))
+                if explain { origins.append((tokens[ti - 1].charStart, t.charEnd, 1)) }
+            }
+            prev = t.hash
+            havePrev = true
+            guard t.kind == .word, t.byteCount <= 60 else { continue }
+            // Normalized bytes with boundary marks: "<" word ">".
+            var len = 0
+            scratch[len] = 0x3C; len += 1
+            var j = Int(t.byteStart)
+            while j < Int(t.byteEnd) {
+                let b = bytes[j]
+                if b == 0xE2, j + 2 < Int(t.byteEnd), bytes[j + 1] == 0x80, bytes[j + 2] == 0x99 || bytes[j + 2] == 0x98 {
+                    scratch[len] = 0x27; j += 3
+                } else {
+                    scratch[len] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b; j += 1
+                }
+                len += 1
+            }
+            scratch[len] = 0x3E; len += 1
+            for a in 0..<len {
+                var h = TermHash.fnvOffset
+                var k = a
+                while k < min(len, a + spec.charMax) {
+                    h = TermHash.step(h, scratch[k])
+                    k += 1
+                    if k - a >= spec.charMin {
+                        fv.buckets.append(Int32(TermHash.bucket(namespace: HashSpec.charNamespace, TermHash.fmix64(h), seed: seed, mask: mask)))
+                        if explain { origins.append((t.charStart, t.charEnd, 2)) }
+                    }
+                }
+            }
+        }
+        let v = fv.buckets.isEmpty ? 0 : 1 / Float(fv.buckets.count).squareRoot()
+        fv.values = [Float](repeating: v, count: fv.buckets.count)
+        if explain {
+            fv.hashed = zip(fv.buckets, origins).map { b, o in
+                HashedFeature(bucket: b, value: v, namespace: o.2, charStart: o.0, charEnd: o.1)
+            }
+        }
+    }
+}

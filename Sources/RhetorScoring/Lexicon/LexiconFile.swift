@@ -1,0 +1,170 @@
+import Foundation
+import RhetorText
+
+/// An error in a lexicon or model file, naming the file and line.
+public struct DataFileError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    /// 1-based line number, or 0 when the problem is with the file as a whole.
+    public var line: Int
+    public var problem: String
+
+    public init(path: String, line: Int, problem: String) {
+        self.path = path
+        self.line = line
+        self.problem = problem
+    }
+
+    public var description: String { line > 0 ? "\(path):\(line): \(problem)" : "\(path): \(problem)" }
+}
+
+/// A parsed lexicon file: the `#! rhetor-lexicon 1` format.
+///
+/// Format: line 1 is exactly `#! rhetor-lexicon 1`. Then `# key: value` header lines, which must
+/// include `name`, `version`, `source`, `license`, `weights` and `columns` (tab-separated column
+/// names, the first being `term`). Then data rows: tab-separated, exactly as many fields as
+/// columns, terms in strictly increasing UTF-8 byte order (so no duplicates), and no two terms
+/// with the same normalized form. Blank lines and comments after the header are errors.
+public struct LexiconFile: Sendable {
+    /// The format version this build reads.
+    public static let formatVersion = 1
+    public static let magic = "#! rhetor-lexicon \(formatVersion)"
+
+    public struct Row: Sendable {
+        public var line: Int
+        public var fields: [String]
+        public var term: String { fields[0] }
+    }
+
+    public var path: String
+    public var headers: [String: String]
+    public var columns: [String]
+    public var rows: [Row]
+    /// SHA-256 of the file's bytes, lower-case hex.
+    public var sha256: String
+
+    public var name: String { headers["name"] ?? "" }
+    public var version: String { headers["version"] ?? "" }
+
+    /// Reads and validates a lexicon file.
+    public init(contentsOf url: URL) throws {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw DataFileError(path: url.path, line: 0, problem: "cannot read: \(error.localizedDescription)")
+        }
+        try self.init(bytes: [UInt8](data), path: url.path)
+    }
+
+    /// Parses lexicon bytes; `path` is used in error messages.
+    public init(bytes: [UInt8], path: String) throws {
+        self.path = path
+        sha256 = SHA256.hex(bytes)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            // Find the line with the bad bytes for the message.
+            var line = 1
+            var start = 0
+            for (i, b) in bytes.enumerated() where b == 0x0A {
+                if String(validating: bytes[start..<i], as: UTF8.self) == nil { break }
+                line += 1
+                start = i + 1
+            }
+            throw DataFileError(path: path, line: line, problem: "invalid UTF-8")
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        guard let first = lines.first else { throw DataFileError(path: path, line: 0, problem: "empty file") }
+        guard first == Self.magic else {
+            if first.hasPrefix("#! rhetor-lexicon ") {
+                throw DataFileError(path: path, line: 1, problem: "unsupported lexicon format '\(first)'; this build reads '\(Self.magic)'")
+            }
+            throw DataFileError(path: path, line: 1, problem: "missing magic line '\(Self.magic)'")
+        }
+        headers = [:]
+        columns = []
+        rows = []
+        var i = 1
+        while i < lines.count, lines[i].hasPrefix("#") {
+            let body = lines[i].dropFirst().drop(while: { $0 == " " })
+            guard let colon = body.firstIndex(of: ":") else {
+                throw DataFileError(path: path, line: i + 1, problem: "header line is not '# key: value'")
+            }
+            let key = String(body[..<colon]).trimmingCharacters(in: .whitespaces)
+            let value = String(body[body.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+            if headers[key] != nil { throw DataFileError(path: path, line: i + 1, problem: "header '\(key)' repeated") }
+            headers[key] = value
+            i += 1
+        }
+        for key in ["name", "version", "source", "license", "weights", "columns"] where headers[key] == nil {
+            throw DataFileError(path: path, line: i, problem: "header '# \(key): ...' is missing")
+        }
+        columns = headers["columns"]!.split(separator: "\t").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard columns.first == "term", columns.count >= 2 else {
+            throw DataFileError(path: path, line: i, problem: "columns must start with 'term' and name at least two columns")
+        }
+        var previous: String?
+        var normalizedSeen: [UInt64: Int] = [:]
+        while i < lines.count {
+            let lineNo = i + 1
+            let line = lines[i]
+            if line.isEmpty { throw DataFileError(path: path, line: lineNo, problem: "blank line") }
+            if line.hasPrefix("#") { throw DataFileError(path: path, line: lineNo, problem: "comment after the header") }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == columns.count else {
+                throw DataFileError(path: path, line: lineNo, problem: "expected \(columns.count) tab-separated fields (\(columns.joined(separator: ", "))), found \(fields.count)")
+            }
+            let term = fields[0]
+            if term.isEmpty || term != term.trimmingCharacters(in: .whitespaces) || term.contains("  ") {
+                throw DataFileError(path: path, line: lineNo, problem: "term '\(term)' is empty or has stray spaces")
+            }
+            if let prev = previous {
+                if prev == term { throw DataFileError(path: path, line: lineNo, problem: "duplicate term '\(term)'") }
+                if !prev.utf8.lexicographicallyPrecedes(term.utf8) {
+                    throw DataFileError(path: path, line: lineNo, problem: "not sorted: '\(term)' comes after '\(prev)' (sort by UTF-8 bytes)")
+                }
+            }
+            let key = PhraseKey.hash(of: term)
+            if let other = normalizedSeen[key] {
+                throw DataFileError(path: path, line: lineNo, problem: "term '\(term)' matches the same tokens as line \(other)")
+            }
+            normalizedSeen[key] = lineNo
+            previous = term
+            rows.append(Row(line: lineNo, fields: fields))
+            i += 1
+        }
+    }
+
+    /// The index of a column, or an error naming the file.
+    public func column(_ name: String) throws -> Int {
+        guard let c = columns.firstIndex(of: name) else {
+            throw DataFileError(path: path, line: 0, problem: "column '\(name)' is missing (columns: \(columns.joined(separator: ", ")))")
+        }
+        return c
+    }
+
+    /// A numeric field of a row, or an error naming the file and line.
+    public func number(_ row: Row, _ column: Int) throws -> Float {
+        guard let v = Float(row.fields[column]), v.isFinite else {
+            throw DataFileError(path: path, line: row.line, problem: "\(columns[column]) '\(row.fields[column])' is not a number")
+        }
+        return v
+    }
+
+    /// Fails unless the file's `name` header is `expected`.
+    public func expectName(_ expected: String) throws {
+        guard name == expected else {
+            throw DataFileError(path: path, line: 0, problem: "expected a '\(expected)' lexicon, found name '\(name)'")
+        }
+    }
+}
+
+/// How lexicon terms become lookup keys: tokenized like statements, then phrase-hashed.
+public enum PhraseKey {
+    /// The token hashes of a term, as the tokenizer would produce them in a statement.
+    public static func tokens(of term: String) -> [UInt64] {
+        Tokenizer().tokenize(term).map(\.hash)
+    }
+
+    /// The phrase hash of a term.
+    public static func hash(of term: String) -> UInt64 {
+        TermHash.phrase(tokens(of: term))
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+import RhetorText
+
+/// Hostility sub-categories, in the order of the dense features they feed.
+public enum HostilityCategory: Int, CaseIterable, Sendable {
+    case threat, insult, contempt, accusation, aggression, profanity
+
+    public var name: String { String(describing: self) }
+}
+
+/// What a modifier does to the lexicon terms after it.
+public enum ModifierKind: UInt8, Sendable {
+    case none, negator, intensifier, dampener, contrast
+}
+
+/// Everything the lexicons say about one term or phrase.
+public struct LexiconEntry: Sendable {
+    /// Index into `LexiconSet.terms`.
+    public var term: Int32 = -1
+    /// Tokens in the phrase.
+    public var length: UInt8 = 0
+    /// False for a key that only exists as the prefix of a longer phrase.
+    public var isEntry = false
+    public var hostility: Float = 0
+    public var hostilityCategory: HostilityCategory?
+    /// Positive for boosters, negative for hedges, 0 when not a certainty marker.
+    public var certainty: Float = 0
+    /// VADER-scale valence (-4...+4), 0 when not in the valence lexicon.
+    public var valence: Float = 0
+    public var modifier: ModifierKind = .none
+    public var modifierWeight: Float = 0
+
+    /// True when the entry scores something (not only a modifier).
+    public var isScored: Bool { hostility != 0 || certainty != 0 || valence != 0 }
+}
+
+/// The rule constants from `rules.tsv`, each with its documented source.
+public struct RuleConstants: Sendable {
+    public var allCapsBoost: Float
+    public var contrastBefore: Float
+    public var exclamationCap: Float
+    public var exclamationStep: Float
+    public var modifierDecay2: Float
+    public var modifierDecay3: Float
+    public var negationScope: Int
+    public var questionCap: Float
+    public var questionStep: Float
+    public var vaderAlpha: Float
+}
+
+/// The lexicons a model uses, compiled into one phrase table.
+public struct LexiconSet: Sendable {
+    /// The files every lexicon directory holds.
+    public static let fileNames = ["certainty.tsv", "hostility.tsv", "modifiers.tsv", "rules.tsv", "valence.tsv"]
+
+    /// The terms, indexed by `LexiconEntry.term`.
+    public private(set) var terms: [String] = []
+    public private(set) var entries: [LexiconEntry] = []
+    public let table: PhraseTable
+    public let rules: RuleConstants
+    /// The longest phrase in any lexicon, in tokens: the matcher never looks further.
+    public let phraseMaxTokens: Int
+    /// `name` → (version, sha256) of each file.
+    public let files: [String: (version: String, sha256: String)]
+
+    /// Loads and validates the five lexicon files from a directory.
+    public init(directory: URL) throws {
+        var parsed: [String: LexiconFile] = [:]
+        for name in Self.fileNames {
+            parsed[name] = try LexiconFile(contentsOf: directory.appendingPathComponent(name))
+        }
+        try self.init(files: parsed)
+    }
+
+    /// Builds the set from parsed files keyed by file name.
+    public init(files parsed: [String: LexiconFile]) throws {
+        var entries: [LexiconEntry] = []
+        var terms: [String] = []
+        var index: [UInt64: Int] = [:]
+        var prefixes: Set<UInt64> = []
+
+        func entry(for term: String) -> Int {
+            let toks = PhraseKey.tokens(of: term)
+            let key = TermHash.phrase(toks)
+            if let i = index[key] { return i }
+            var e = LexiconEntry()
+            e.term = Int32(terms.count)
+            e.length = UInt8(clamping: toks.count)
+            e.isEntry = true
+            terms.append(term)
+            entries.append(e)
+            index[key] = entries.count - 1
+            var h: UInt64 = 0
+            for (k, t) in toks.dropLast().enumerated() {
+                h = k == 0 ? t : TermHash.combine(h, t)
+                prefixes.insert(h)
+            }
+            return entries.count - 1
+        }
+        func file(_ name: String) throws -> LexiconFile {
+            guard let f = parsed[name] else { throw DataFileError(path: name, line: 0, problem: "lexicon file missing") }
+            return f
+        }
+
+        let hostility = try file("hostility.tsv")
+        try hostility.expectName("hostility")
+        let hCat = try hostility.column("category")
+        let hW = try hostility.column("weight")
+        for row in hostility.rows {
+            guard let cat = HostilityCategory.allCases.first(where: { $0.name == row.fields[hCat] }) else {
+                throw DataFileError(path: hostility.path, line: row.line, problem: "unknown category '\(row.fields[hCat])' (known: \(HostilityCategory.allCases.map(\.name).joined(separator: ", ")))")
+            }
+            let w = try hostility.number(row, hW)
+            guard w > 0 else { throw DataFileError(path: hostility.path, line: row.line, problem: "hostility weight must be positive") }
+            let i = entry(for: row.term)
+            entries[i].hostility = w
+            entries[i].hostilityCategory = cat
+        }
+
+        let certainty = try file("certainty.tsv")
+        try certainty.expectName("certainty")
+        let cKind = try certainty.column("kind")
+        let cW = try certainty.column("weight")
+        for row in certainty.rows {
+            let w = try certainty.number(row, cW)
+            switch row.fields[cKind] {
+            case "booster" where w > 0, "hedge" where w < 0: break
+            case "booster", "hedge":
+                throw DataFileError(path: certainty.path, line: row.line, problem: "a booster's weight must be positive and a hedge's negative")
+            default:
+                throw DataFileError(path: certainty.path, line: row.line, problem: "kind '\(row.fields[cKind])' is not booster or hedge")
+            }
+            entries[entry(for: row.term)].certainty = w
+        }
+
+        let valence = try file("valence.tsv")
+        try valence.expectName("valence")
+        let vW = try valence.column("weight")
+        for row in valence.rows {
+            let w = try valence.number(row, vW)
+            guard abs(w) <= 4 else { throw DataFileError(path: valence.path, line: row.line, problem: "valence must be within -4...4") }
+            entries[entry(for: row.term)].valence = w
+        }
+
+        let modifiers = try file("modifiers.tsv")
+        try modifiers.expectName("modifiers")
+        let mKind = try modifiers.column("kind")
+        let mW = try modifiers.column("weight")
+        for row in modifiers.rows {
+            let kind: ModifierKind
+            switch row.fields[mKind] {
+            case "negator": kind = .negator
+            case "intensifier": kind = .intensifier
+            case "dampener": kind = .dampener
+            case "contrast": kind = .contrast
+            default:
+                throw DataFileError(path: modifiers.path, line: row.line, problem: "kind '\(row.fields[mKind])' is not negator, intensifier, dampener or contrast")
+            }
+            let i = entry(for: row.term)
+            entries[i].modifier = kind
+            entries[i].modifierWeight = try modifiers.number(row, mW)
+        }
+
+        let rulesFile = try file("rules.tsv")
+        try rulesFile.expectName("rules")
+        let rW = try rulesFile.column("weight")
+        var values: [String: Float] = [:]
+        for row in rulesFile.rows { values[row.term] = try rulesFile.number(row, rW) }
+        func rule(_ name: String) throws -> Float {
+            guard let v = values[name] else { throw DataFileError(path: rulesFile.path, line: 0, problem: "rule constant '\(name)' is missing") }
+            return v
+        }
+        rules = RuleConstants(
+            allCapsBoost: try rule("allcaps_boost"), contrastBefore: try rule("contrast_before"),
+            exclamationCap: try rule("exclamation_cap"), exclamationStep: try rule("exclamation_step"),
+            modifierDecay2: try rule("modifier_decay_2"), modifierDecay3: try rule("modifier_decay_3"),
+            negationScope: Int(try rule("negation_scope")),
+            questionCap: try rule("question_cap"), questionStep: try rule("question_step"),
+            vaderAlpha: try rule("vader_alpha")
+        )
+        phraseMaxTokens = Int(entries.map(\.length).max() ?? 1)
+
+        // Prefix-only keys let the matcher stop as soon as no longer phrase can match.
+        for p in prefixes where index[p] == nil {
+            var e = LexiconEntry()
+            e.isEntry = false
+            entries.append(e)
+            index[p] = entries.count - 1
+        }
+        self.entries = entries
+        self.terms = terms
+        table = PhraseTable(index)
+        var files: [String: (String, String)] = [:]
+        for (_, f) in parsed { files[f.name] = (f.version, f.sha256) }
+        self.files = files
+    }
+
+    /// The longest lexicon phrase starting at token `i`: (entry index, token count), or nil.
+    @inlinable
+    public func longestMatch(_ tokens: UnsafeBufferPointer<Token>, at i: Int) -> (entry: Int, length: Int)? {
+        var h = tokens[i].hash
+        var len = 1
+        var best: (Int, Int)?
+        while true {
+            guard let e = table.find(h) else { break }
+            if entries[e].isEntry { best = (e, len) }
+            if len >= phraseMaxTokens || i + len >= tokens.count { break }
+            h = TermHash.combine(h, tokens[i + len].hash)
+            len += 1
+        }
+        return best
+    }
+}
+
+/// An open-addressing hash table from 64-bit phrase keys to entry indices (linear probing).
+///
+/// Capacity is a power of two at least twice the number of keys; key 0 marks an empty slot (a real
+/// key of 0 is stored as 1, which only matters with probability 2^-64).
+public struct PhraseTable: Sendable {
+    @usableFromInline let keys: [UInt64]
+    @usableFromInline let values: [Int32]
+    @usableFromInline let mask: Int
+
+    public init(_ pairs: [UInt64: Int]) {
+        var cap = 16
+        while cap < pairs.count * 2 { cap <<= 1 }
+        var keys = [UInt64](repeating: 0, count: cap)
+        var values = [Int32](repeating: -1, count: cap)
+        // Insert in key order so the layout is identical on every run.
+        for (k, v) in pairs.sorted(by: { $0.key < $1.key }) {
+            let key = k == 0 ? 1 : k
+            var slot = Int(truncatingIfNeeded: key) & (cap - 1)
+            while keys[slot] != 0 { slot = (slot + 1) & (cap - 1) }
+            keys[slot] = key
+            values[slot] = Int32(v)
+        }
+        self.keys = keys
+        self.values = values
+        mask = cap - 1
+    }
+
+    /// The value stored for `key`, or nil.
+    @inlinable
+    public func find(_ key: UInt64) -> Int? {
+        let k = key == 0 ? 1 : key
+        var slot = Int(truncatingIfNeeded: k) & mask
+        while true {
+            let s = keys[slot]
+            if s == k { return Int(values[slot]) }
+            if s == 0 { return nil }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    public var count: Int { values.lazy.filter { $0 >= 0 }.count }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import RhetorText
+
+/// The weights of a linear model over dense and hashed features, for K outputs.
+///
+/// Layout: `dense` is D x K row-major (feature-major, the `B` operand of `cblas_sgemm`), `hashed`
+/// is 2^bits x K row-major (one bucket's K weights are adjacent, so one gather serves all outputs),
+/// `bias` has K entries.
+public struct ModelWeights: Sendable, Equatable {
+    public var outputs: Int
+    public var denseCount: Int
+    public var bits: Int
+    public var bias: [Float]
+    public var dense: [Float]
+    public var hashed: [Float]
+
+    public init(outputs: Int, denseCount: Int, bits: Int) {
+        self.outputs = outputs
+        self.denseCount = denseCount
+        self.bits = bits
+        bias = [Float](repeating: 0, count: outputs)
+        dense = [Float](repeating: 0, count: denseCount * outputs)
+        hashed = [Float](repeating: 0, count: (1 << bits) * outputs)
+    }
+
+    /// Weights file: "RHTW", u32 version 1, u32 K, u32 D, u32 bits, float32 LE bias[K], dense[D*K],
+    /// hashed[2^bits*K], then u64 LE FNV-1a-64 of all preceding bytes.
+    public static let magic: [UInt8] = Array("RHTW".utf8)
+    public static let fileVersion: UInt32 = 1
+
+    /// The serialized bytes, checksum included.
+    public func serialized() -> [UInt8] {
+        var out = Self.magic
+        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        u32(Self.fileVersion)
+        u32(UInt32(outputs))
+        u32(UInt32(denseCount))
+        u32(UInt32(bits))
+        for array in [bias, dense, hashed] {
+            out.reserveCapacity(out.count + array.count * 4)
+            for f in array { withUnsafeBytes(of: f.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+        }
+        let sum = Self.checksum(out[...])
+        withUnsafeBytes(of: sum.littleEndian) { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// FNV-1a-64 over bytes.
+    public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var h = TermHash.fnvOffset
+        for b in bytes { h = TermHash.step(h, b) }
+        return h
+    }
+
+    /// Parses a weights file; `path` names it in errors.
+    public init(bytes: [UInt8], path: String) throws {
+        func fail(_ why: String) -> DataFileError { DataFileError(path: path, line: 0, problem: why) }
+        guard bytes.count >= 28, Array(bytes[0..<4]) == Self.magic else { throw fail("not a Rhetor weights file (bad magic)") }
+        func u32(_ at: Int) -> UInt32 {
+            UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+        }
+        let version = u32(4)
+        guard version == Self.fileVersion else { throw fail("weights file version \(version) is not supported (this build reads \(Self.fileVersion))") }
+        outputs = Int(u32(8))
+        denseCount = Int(u32(12))
+        bits = Int(u32(16))
+        guard outputs > 0, outputs < 64, denseCount < 4096, bits > 0, bits <= 26 else { throw fail("implausible shape K=\(outputs) D=\(denseCount) bits=\(bits)") }
+        let floats = outputs + denseCount * outputs + (1 << bits) * outputs
+        guard bytes.count == 20 + floats * 4 + 8 else { throw fail("size \(bytes.count) does not match its shape") }
+        var stored: UInt64 = 0
+        for k in 0..<8 { stored |= UInt64(bytes[bytes.count - 8 + k]) << UInt64(8 * k) }
+        guard Self.checksum(bytes[0..<(bytes.count - 8)]) == stored else { throw fail("checksum mismatch: the file is damaged") }
+        var all = [Float](repeating: 0, count: floats)
+        all.withUnsafeMutableBytes { dst in
+            bytes.withUnsafeBytes { src in dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[20..<(20 + floats * 4)])) }
+        }
+        #if _endian(big)
+        all = all.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
+        #endif
+        bias = Array(all[0..<outputs])
+        dense = Array(all[outputs..<(outputs + denseCount * outputs)])
+        hashed = Array(all[(outputs + denseCount * outputs)...])
+    }
+}
+
+/// A trained model: manifest, weights, and the lexicons and feature extractor it was trained with.
+public struct LinearModel: Sendable {
+    public var manifest: ModelManifest
+    public var weights: ModelWeights
+    public let extractor: FeatureExtractor
+
+    public var outputNames: [String] { manifest.outputs.map(\.name) }
+
+    public init(manifest: ModelManifest, weights: ModelWeights, lexicons: LexiconSet) {
+        self.manifest = manifest
+        self.weights = weights
+        extractor = FeatureExtractor(lexicons: lexicons, spec: manifest.features.hash)
+    }
+
+    /// Loads `manifest.json` and its weights from `directory`, with the lexicons from
+    /// `lexiconDirectory`; rejects an unknown format version and lexicons whose SHA-256 differs
+    /// from the ones the model was trained with.
+    public static func load(directory: URL, lexiconDirectory: URL) throws -> LinearModel {
+        let manifestURL = directory.appendingPathComponent("manifest.json")
+        let data: Data
+        do { data = try Data(contentsOf: manifestURL) } catch {
+            throw DataFileError(path: manifestURL.path, line: 0, problem: "cannot read model manifest: \(error.localizedDescription)")
+        }
+        let manifest: ModelManifest
+        do { manifest = try JSONDecoder().decode(ModelManifest.self, from: data) } catch {
+            throw DataFileError(path: manifestURL.path, line: 0, problem: "not a valid model manifest: \(error)")
+        }
+        guard manifest.format == ModelManifest.currentFormat else {
+            throw DataFileError(path: manifestURL.path, line: 0, problem: "format '\(manifest.format)' is not '\(ModelManifest.currentFormat)'")
+        }
+        guard manifest.formatVersion == ModelManifest.currentFormatVersion else {
+            throw DataFileError(path: manifestURL.path, line: 0, problem: "model format version \(manifest.formatVersion) is not supported (this build reads \(ModelManifest.currentFormatVersion))")
+        }
+        let lexicons = try LexiconSet(directory: lexiconDirectory)
+        for (name, pin) in manifest.lexicons.sorted(by: { $0.key < $1.key }) {
+            guard let have = lexicons.files[name] else {
+                throw DataFileError(path: manifestURL.path, line: 0, problem: "model needs lexicon '\(name)', not found in \(lexiconDirectory.path)")
+            }
+            guard have.sha256 == pin.sha256 else {
+                throw DataFileError(path: manifestURL.path, line: 0, problem: "lexicon '\(name)' in \(lexiconDirectory.path) (version \(have.version), sha256 \(have.sha256.prefix(12))...) does not match the one the model was trained with (version \(pin.version), sha256 \(pin.sha256.prefix(12))...)")
+            }
+        }
+        guard manifest.features.dense == DenseFeature.allCases.map(\.name) else {
+            throw DataFileError(path: manifestURL.path, line: 0, problem: "dense feature list differs from this build's")
+        }
+        let weightsURL = directory.appendingPathComponent(manifest.weights.file)
+        let bytes: [UInt8]
+        do { bytes = [UInt8](try Data(contentsOf: weightsURL, options: .alwaysMapped)) } catch {
+            throw DataFileError(path: weightsURL.path, line: 0, problem: "cannot read weights: \(error.localizedDescription)")
+        }
+        let weights = try ModelWeights(bytes: bytes, path: weightsURL.path)
+        guard weights.outputs == manifest.outputs.count, weights.denseCount == DenseFeature.count,
+              weights.bits == manifest.features.hash.bits else {
+            throw DataFileError(path: weightsURL.path, line: 0, problem: "weights shape does not match the manifest")
+        }
+        guard manifest.weights.checksum == Self.checksumString(bytes) else {
+            throw DataFileError(path: weightsURL.path, line: 0, problem: "weights checksum does not match the manifest")
+        }
+        return LinearModel(manifest: manifest, weights: weights, lexicons: lexicons)
+    }
+
+    static func checksumString(_ bytes: [UInt8]) -> String {
+        var stored: UInt64 = 0
+        for k in 0..<8 { stored |= UInt64(bytes[bytes.count - 8 + k]) << UInt64(8 * k) }
+        return "fnv1a64:" + String(stored, radix: 16)
+    }
+
+    /// Writes `manifest.json` and the weights file into `directory`, filling in the checksum.
+    public mutating func save(to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let bytes = weights.serialized()
+        manifest.weights.checksum = Self.checksumString(bytes)
+        try Data(bytes).write(to: directory.appendingPathComponent(manifest.weights.file))
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try (enc.encode(manifest) + Data("\n".utf8)).write(to: directory.appendingPathComponent("manifest.json"))
+    }
+
+    /// Maps a logit to an output's score with its link and calibration.
+    @inlinable
+    public func link(_ z: Float, output k: Int) -> Float {
+        let o = manifest.outputs[k]
+        let p = 1 / (1 + exp(-(Float(o.calibrationA) * z + Float(o.calibrationB))))
+        return o.link == "signed-logistic" ? 2 * p - 1 : p
+    }
+}

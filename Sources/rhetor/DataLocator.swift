@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Rhetor
+
+/// Finds the default model and lexicon directories: flag, environment variable, next to the
+/// executable (and its parents, for a build inside the package), then the current directory.
+enum DataLocator {
+    static let defaultModel = "models/rhetor-news"
+
+    static func candidates(_ relative: String) -> [URL] {
+        var out: [URL] = []
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            out.append(dir.appendingPathComponent(relative))
+            dir = dir.deletingLastPathComponent()
+        }
+        out.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(relative))
+        return out
+    }
+
+    static func find(flag: String?, env: String, relative: String, marker: String) throws -> URL {
+        if let flag { return URL(fileURLWithPath: flag) }
+        if let v = ProcessInfo.processInfo.environment[env], !v.isEmpty { return URL(fileURLWithPath: v) }
+        let tried = candidates(relative)
+        for c in tried where FileManager.default.fileExists(atPath: c.appendingPathComponent(marker).path) { return c }
+        throw UsageFailure("cannot find \(relative); looked in $\(env) and \(tried.map(\.path).joined(separator: ", ")). Pass the directory with a flag.")
+    }
+
+    static func modelDirectory(_ flag: String?) throws -> URL {
+        try find(flag: flag, env: "RHETOR_MODEL", relative: defaultModel, marker: "manifest.json")
+    }
+
+    static func lexiconDirectory(_ flag: String?) throws -> URL {
+        try find(flag: flag, env: "RHETOR_LEXICONS", relative: "lexicons", marker: "hostility.tsv")
+    }
+
+    static func dataDirectory(_ flag: String?) throws -> URL {
+        try find(flag: flag, env: "RHETOR_DATA", relative: "../shared/data", marker: "README.md")
+    }
+
+    static func loadModel(model: String?, lexicons: String?) throws -> LinearModel {
+        let m = try modelDirectory(model)
+        // Default lexicons: the project's lexicons/ beside models/.
+        let lex = try lexicons.map { URL(fileURLWithPath: $0) }
+            ?? (ProcessInfo.processInfo.environment["RHETOR_LEXICONS"].map { URL(fileURLWithPath: $0) })
+            ?? {
+                let sibling = m.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("lexicons")
+                if FileManager.default.fileExists(atPath: sibling.appendingPathComponent("hostility.tsv").path) { return sibling }
+                return try lexiconDirectory(nil)
+            }()
+        return try LinearModel.load(directory: m, lexiconDirectory: lex)
+    }
+}
+
+/// A usage or I/O failure before any work: message to stderr, exit status 2.
+struct UsageFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
+}
+
+/// Writes a line to standard error.
+func printError(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
+}
+
+/// Runs a command body, mapping failures to exit status 2 with a clear message.
+func runOrExit(_ body: () throws -> Int32) throws {
+    let code: Int32
+    do { code = try body() } catch let e as UsageFailure {
+        printError("rhetor: \(e.description)")
+        code = 2
+    } catch let e as DataFileError {
+        printError("rhetor: \(e.description)")
+        code = 2
+    }
+    if code != 0 { throw ExitCode(code) }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+import Foundation
+import Rhetor
+
+@main
+struct RhetorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rhetor",
+        abstract: "Measure the rhetoric of quoted statements: hostility, certainty and valence, explained.",
+        version: "0.1.0",
+        subcommands: [Score.self, Train.self, Eval.self, LexiconCommand.self, ModelCommand.self],
+        defaultSubcommand: Score.self
+    )
+}
