@@ -11,16 +11,28 @@ struct Train: ParsableCommand {
     @Option(help: "Model version to record.") var version: String = "1.0.0"
     @Option(help: "Training epochs.") var epochs: Int = 6
     @Option(help: "log2 of hashed feature buckets.") var bits: Int = 18
+    @Option(name: .customLong("set-weight"), help: "Override a set's training weight: NAME=WEIGHT (0 leaves it out).") var setWeights: [String] = []
+    @Option(help: "AdaGrad learning rate.") var learningRate: Float = TrainingConfig().learningRate
+    @Option(help: "L2 penalty per update.") var l2: Float = TrainingConfig().l2
 
     func run() throws {
         try runOrExit {
             let dataDir = try DataLocator.dataDirectory(data)
             let lex = try LexiconSet(directory: try DataLocator.lexiconDirectory(lexicons))
             let shared = SharedData(root: dataDir)
-            let sets = try shared.hostility() + shared.certainty() + shared.valence()
+            var sets = try shared.hostility() + shared.certainty() + shared.valence()
+            for pair in setWeights {
+                let parts = pair.split(separator: "=")
+                guard parts.count == 2, let w = Float(parts[1]), let i = sets.firstIndex(where: { $0.name == parts[0] }) else {
+                    throw UsageFailure("--set-weight '\(pair)' is not NAME=WEIGHT with a known set (\(sets.map(\.name).joined(separator: ", ")))")
+                }
+                sets[i].trainingWeight = w
+            }
             var config = TrainingConfig()
             config.epochs = epochs
             config.hash.bits = bits
+            config.learningRate = learningRate
+            config.l2 = l2
             let trainer = Trainer(lexicons: lex, config: config)
             var model = trainer.train(sets: sets, name: "rhetor-news", version: version, log: printError)
             let metrics = Trainer.evaluate(model: model, sets: sets)
@@ -59,10 +71,12 @@ struct Eval: ParsableCommand {
 }
 
 enum EvalReport {
+    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+
     static func table(_ metrics: [SetMetric]) -> String {
         var lines = ["output     set          split  metric     value    n"]
         for m in metrics {
-            lines.append(String(format: "%-10@ %-12@ %-6@ %-8@ %7.4f %5d", m.output as NSString, m.set as NSString, m.split.rawValue as NSString, m.metric as NSString, m.value, m.n))
+            lines.append([pad(m.output, 10), pad(m.set, 12), pad(m.split.rawValue, 6), pad(m.metric, 8), String(format: "%7.4f %6d", m.value, m.n)].joined(separator: " "))
         }
         return lines.joined(separator: "\n")
     }

@@ -61,7 +61,7 @@ public struct CSVParser: Sendable {
         }
 
         /// Consumes bytes from `i`; returns a record when one ends.
-        mutating func feed(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ cfg: CSVParser) -> Record? {
+        public mutating func feed(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ cfg: CSVParser) -> Record? {
             while i < p.count {
                 let b = p[i]
                 i += 1

@@ -1,0 +1,266 @@
+import Dispatch
+import Foundation
+import RhetorScoring
+import RhetorText
+
+/// Output formats of `rhetor score`.
+public enum ScoreOutputFormat: String, Sendable, CaseIterable {
+    case jsonl, csv, table
+}
+
+/// Options of a scoring run.
+public struct ScoreOptions: Sendable {
+    public var inputFormat: StatementFormat = .text
+    public var outputFormat: ScoreOutputFormat = .jsonl
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    public var explain = false
+    public var textColumn = "text"
+    public var idColumn = "id"
+    /// Statements longer than this many UTF-8 bytes are reported as errors, not scored.
+    public var maxStatementBytes = 1 << 20
+    /// Records read before a batch is scored and written (bounds memory).
+    public var batchSize = 8192
+
+    public init() {}
+}
+
+/// Counts of a run: every input record is either scored or failed.
+public struct ScoreCounts: Sendable, Equatable {
+    public init() {}
+    public var scored = 0
+    public var failed = 0
+    public var records: Int { scored + failed }
+}
+
+/// Reads statements, scores them in parallel in fixed blocks, and writes results in input order.
+public final class ScorePipeline: Sendable {
+    public let scorer: BatchScorer
+    public let options: ScoreOptions
+    let modelTag: String
+
+    public init(model: LinearModel, options: ScoreOptions) {
+        scorer = BatchScorer(model: model)
+        self.options = options
+        modelTag = "\(model.manifest.name)@\(model.manifest.version)"
+    }
+
+    /// Scores every record from `input`, calling `write` with output bytes batch by batch.
+    public func run(input: FileHandle, write: ([UInt8]) -> Void) -> ScoreCounts {
+        var counts = ScoreCounts()
+        if options.outputFormat == .csv {
+            write(Array("line,id,hostility,certainty,valence,model,error\n".utf8))
+        } else if options.outputFormat == .table {
+            write(Array((pad("line", 6) + " " + pad("id", 14) + " hostility certainty  valence  error\n").utf8))
+        }
+        var batch: [StatementRecord] = []
+        func flush() {
+            guard !batch.isEmpty else { return }
+            write(process(batch, counts: &counts))
+            batch.removeAll(keepingCapacity: true)
+        }
+        switch options.inputFormat {
+        case .text, .jsonl:
+            let reader = LineReader(handle: input)
+            while let (line, bytes) = reader.next() {
+                batch.append(options.inputFormat == .text ? textRecord(line, bytes) : JSONLineParser.record(line: line, bytes: bytes))
+                if batch.count >= options.batchSize { flush() }
+            }
+        case .csv:
+            var state = CSVParser.State()
+            let parser = CSVParser()
+            var header: [String]?
+            var textIndex = -1
+            var idIndex: Int?
+            func take(_ r: CSVParser.Record) {
+                guard let h = header else {
+                    header = r.fields
+                    textIndex = r.fields.firstIndex(of: options.textColumn) ?? -1
+                    idIndex = r.fields.firstIndex(of: options.idColumn)
+                    return
+                }
+                var rec = StatementRecord(line: r.line, id: .none, text: nil, error: nil)
+                if let idIndex, idIndex < r.fields.count { rec.id = .string(r.fields[idIndex]) }
+                if textIndex < 0 {
+                    rec.error = "no column named \"\(options.textColumn)\" in the header (\(h.joined(separator: ", ")))"
+                } else if !r.complete {
+                    rec.error = "unterminated quoted field"
+                } else if r.fields.count != h.count {
+                    rec.error = "expected \(h.count) fields, found \(r.fields.count)"
+                } else {
+                    rec.text = r.fields[textIndex]
+                }
+                batch.append(rec)
+                if batch.count >= options.batchSize { flush() }
+            }
+            while true {
+                let data = input.readData(ofLength: 1 << 20)
+                if data.isEmpty { break }
+                let bytes = [UInt8](data)
+                bytes.withUnsafeBufferPointer { p in
+                    var i = 0
+                    while i < p.count { if let r = state.feed(p, &i, parser) { take(r) } }
+                }
+            }
+            if let r = state.finish() { take(r) }
+        }
+        flush()
+        return counts
+    }
+
+    func textRecord(_ line: Int, _ bytes: ArraySlice<UInt8>) -> StatementRecord {
+        StatementRecord(line: line, id: .number(String(line)), text: String(decoding: bytes, as: UTF8.self), error: nil)
+    }
+
+    /// Scores one batch and renders it; the bytes do not depend on `options.threads`.
+    func process(_ records: [StatementRecord], counts: inout ScoreCounts) -> [UInt8] {
+        var checked = records
+        for i in checked.indices where checked[i].error == nil {
+            let t = checked[i].text ?? ""
+            if t.utf8.count > options.maxStatementBytes {
+                checked[i].error = "text is \(t.utf8.count) bytes, over the limit of \(options.maxStatementBytes)"
+            } else if t.allSatisfy(\.isWhitespace) {
+                checked[i].error = "empty text"
+            }
+        }
+        let block = BatchScorer.blockSize
+        let blocks = (checked.count + block - 1) / block
+        var rendered = [[UInt8]](repeating: [], count: blocks)
+        let threads = max(1, min(options.threads, blocks))
+        let frozen = checked
+        rendered.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                var b = t
+                while b < blocks {
+                    let lo = b * block, hi = min(frozen.count, lo + block)
+                    out[b] = renderBlock(frozen[lo..<hi])
+                    b += threads
+                }
+            }
+        }
+        for r in checked { if r.error == nil { counts.scored += 1 } else { counts.failed += 1 } }
+        return rendered.flatMap { $0 }
+    }
+
+    func renderBlock(_ records: ArraySlice<StatementRecord>) -> [UInt8] {
+        let valid = records.filter { $0.error == nil }
+        let scores = scorer.score(valid.map { $0.text! })
+        var out: [UInt8] = []
+        var si = 0
+        for r in records {
+            if r.error == nil {
+                out += render(r, scores[si])
+                si += 1
+            } else {
+                out += renderError(r)
+            }
+        }
+        return out
+    }
+
+    func idText(_ id: RecordID) -> String {
+        switch id {
+        case .string(let s), .number(let s): return s
+        case .none: return ""
+        }
+    }
+
+    func writeID(_ w: inout JSONWriter, _ id: RecordID) {
+        w.key("id")
+        switch id {
+        case .string(let s): w.string(s)
+        case .number(let s): w.raw(s)
+        case .none: w.raw("null")
+        }
+    }
+
+    func render(_ r: StatementRecord, _ s: Scores) -> [UInt8] {
+        let names = scorer.model.outputNames
+        switch options.outputFormat {
+        case .jsonl:
+            var w = JSONWriter()
+            w.raw("{")
+            w.key("line"); w.raw(String(r.line)); w.raw(",")
+            writeID(&w, r.id)
+            for (i, n) in names.enumerated() { w.raw(","); w.key(n); w.number(Double(s.values[i])) }
+            w.raw(","); w.key("model"); w.string(modelTag)
+            if options.explain {
+                w.raw(","); w.key("explanation")
+                writeExplanation(&w, scorer.model.explain(r.text!))
+            }
+            w.raw("}\n")
+            return w.bytes
+        case .csv:
+            let fields = [String(r.line), idText(r.id)] + s.values.map { JSONWriter.format(Double($0)) } + [modelTag, ""]
+            return Array((fields.map(csvField).joined(separator: ",") + "\n").utf8)
+        case .table:
+            var line = pad(String(r.line), 6) + " " + pad(idText(r.id), 14)
+            for v in s.values { line += " " + leftPad(JSONWriter.format(Double(v)), 9) }
+            if options.explain {
+                for e in scorer.model.explain(r.text!) {
+                    let top = e.contributions.prefix(3).map { "\($0.label) \(JSONWriter.format(Double($0.contribution), decimals: 2))" }
+                    line += "\n       \(e.output): " + top.joined(separator: ", ")
+                }
+            }
+            return Array((line + "\n").utf8)
+        }
+    }
+
+    func writeExplanation(_ w: inout JSONWriter, _ explanations: [OutputExplanation]) {
+        w.raw("{")
+        for (i, e) in explanations.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.key(e.output)
+            w.raw("{")
+            w.key("logit"); w.number(Double(e.logit), decimals: 6); w.raw(",")
+            w.key("bias"); w.number(Double(e.bias), decimals: 6); w.raw(",")
+            w.key("contributions"); w.raw("[")
+            for (j, c) in e.contributions.enumerated() {
+                if j > 0 { w.raw(",") }
+                w.raw("{")
+                w.key("kind"); w.string(c.kind); w.raw(",")
+                w.key("label"); w.string(c.label)
+                if let f = c.feature { w.raw(","); w.key("feature"); w.string(f) }
+                if let a = c.charStart, let b = c.charEnd {
+                    w.raw(","); w.key("start"); w.raw(String(a)); w.raw(","); w.key("end"); w.raw(String(b))
+                }
+                if !c.rules.isEmpty {
+                    w.raw(","); w.key("rules"); w.raw("[")
+                    for (k, r) in c.rules.enumerated() { if k > 0 { w.raw(",") }; w.string(r) }
+                    w.raw("]")
+                }
+                w.raw(","); w.key("contribution"); w.number(Double(c.contribution), decimals: 6)
+                w.raw("}")
+            }
+            w.raw("]}")
+        }
+        w.raw("}")
+    }
+
+    func renderError(_ r: StatementRecord) -> [UInt8] {
+        switch options.outputFormat {
+        case .jsonl:
+            var w = JSONWriter()
+            w.raw("{")
+            w.key("line"); w.raw(String(r.line)); w.raw(",")
+            writeID(&w, r.id); w.raw(",")
+            w.key("error"); w.string(r.error ?? "")
+            w.raw("}\n")
+            return w.bytes
+        case .csv:
+            let fields = [String(r.line), idText(r.id), "", "", "", modelTag, r.error ?? ""]
+            return Array((fields.map(csvField).joined(separator: ",") + "\n").utf8)
+        case .table:
+            return Array((pad(String(r.line), 6) + " " + pad(idText(r.id), 14) + " error: " + (r.error ?? "") + "\n").utf8)
+        }
+    }
+}
+
+/// Quotes a CSV field when it holds a comma, quote or line break (RFC 4180).
+func csvField(_ s: String) -> String {
+    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+func leftPad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Reads a file descriptor in fixed-size chunks and hands out complete lines with their
+/// 1-based numbers, so memory stays bounded by the chunk size plus the longest line.
+public final class LineReader {
+    let handle: FileHandle
+    let chunkSize: Int
+    var buffer: [UInt8] = []
+    var position = 0
+    var eof = false
+    public private(set) var lineNumber = 0
+    /// Bytes consumed so far (for progress reports).
+    public private(set) var bytesRead = 0
+
+    public init(handle: FileHandle, chunkSize: Int = 1 << 20) {
+        self.handle = handle
+        self.chunkSize = chunkSize
+    }
+
+    /// The next line without its `\n` (and without a `\r` before it), or nil at the end.
+    public func next() -> (line: Int, bytes: ArraySlice<UInt8>)? {
+        while true {
+            if let nl = buffer[position...].firstIndex(of: 0x0A) {
+                var end = nl
+                if end > position, buffer[end - 1] == 0x0D { end -= 1 }
+                let slice = buffer[position..<end]
+                position = nl + 1
+                lineNumber += 1
+                return (lineNumber, slice)
+            }
+            if eof {
+                guard position < buffer.count else { return nil }
+                var end = buffer.count
+                if buffer[end - 1] == 0x0D { end -= 1 }
+                let slice = buffer[position..<end]
+                position = buffer.count
+                lineNumber += 1
+                return (lineNumber, slice)
+            }
+            // Drop consumed bytes, then read more.
+            if position > 0 {
+                buffer.removeSubrange(0..<position)
+                position = 0
+            }
+            let data = handle.readData(ofLength: chunkSize)
+            if data.isEmpty { eof = true } else {
+                bytesRead += data.count
+                buffer.append(contentsOf: data)
+            }
+        }
+    }
+}
