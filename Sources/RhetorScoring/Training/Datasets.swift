@@ -93,9 +93,9 @@ public struct SharedData {
             Self.binary($0["text"]!, $0["uncivil"] == "yes", set: "theocharis", split: .test)
         }
         return [
-            LabeledSet(name: "mupid", output: "hostility", metric: "auc", trainingWeight: 1, license: "MIT", examples: mupid),
+            LabeledSet(name: "mupid", output: "hostility", metric: "auc", trainingWeight: 1.5, license: "MIT", examples: mupid),
             LabeledSet(name: "olid", output: "hostility", metric: "auc", trainingWeight: 1, license: "eval/research-only (weights only)", examples: olid),
-            LabeledSet(name: "davidson", output: "hostility", metric: "auc", trainingWeight: 0.3, license: "MIT", examples: davidson),
+            LabeledSet(name: "davidson", output: "hostility", metric: "auc", trainingWeight: 0.1, license: "MIT", examples: davidson),
             LabeledSet(name: "semeval23", output: "hostility", metric: "auc", trainingWeight: 1.5, license: "eval/research-only (weights only)", examples: semeval),
             LabeledSet(name: "theocharis", output: "hostility", metric: "auc", trainingWeight: 0, license: "GPL-3.0 (evaluation only)", examples: theocharis),
         ]

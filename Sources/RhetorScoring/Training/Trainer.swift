@@ -6,7 +6,7 @@ import RhetorText
 public struct TrainingConfig: Sendable {
     public var epochs = 6
     /// AdaGrad base learning rate.
-    public var learningRate: Float = 0.15
+    public var learningRate: Float = 0.05
     /// L2 penalty per update on the weights an example touches.
     public var l2: Float = 1e-6
     public var seed: UInt64 = 20_261_129

@@ -1,0 +1,114 @@
+import Testing
+@testable import RhetorText
+
+/// The text of a token by its code-point offsets, as Python's `text[start:end]` would give it.
+func slice(_ text: String, _ t: Token) -> String {
+    let scalars = Array(text.unicodeScalars)
+    var v = String.UnicodeScalarView()
+    v.append(contentsOf: scalars[Int(t.charStart)..<Int(t.charEnd)])
+    return String(v)
+}
+
+func texts(_ s: String) -> [String] {
+    Tokenizer().tokenize(s).map { slice(s, $0) }
+}
+
+@Suite struct TokenizerTests {
+    @Test func wordsAndPunctuation() {
+        #expect(texts("Hello, world.") == ["Hello", ",", "world", "."])
+    }
+
+    @Test func contractionsSplitPennStyle() {
+        #expect(texts("don't can't it's they're I'm we've he'd you'll") ==
+            ["do", "n't", "ca", "n't", "it", "'s", "they", "'re", "I", "'m", "we", "'ve", "he", "'d", "you", "'ll"])
+        // Curly apostrophes behave the same and normalize to the same hash.
+        let curly = Tokenizer().tokenize("don’t")
+        let straight = Tokenizer().tokenize("don't")
+        #expect(curly.map(\.hash) == straight.map(\.hash))
+        #expect(curly[1].kind == .clitic)
+    }
+
+    @Test func possessivesAndNames() {
+        #expect(texts("Russia’s ministries’ services") == ["Russia", "’s", "ministries", "’", "services"])
+        #expect(texts("O'Brien rock'n'roll") == ["O'Brien", "rock'n'roll"])
+    }
+
+    @Test func hyphensJoinWordsButDashesStandAlone() {
+        let toks = Tokenizer().tokenize("a so-called deal -- or not")
+        #expect(toks.map { $0.flags.contains(.hyphenated) } == [false, true, false, false, false, false])
+        #expect(texts("a so-called deal -- or not") == ["a", "so-called", "deal", "--", "or", "not"])
+    }
+
+    @Test func allCapsAndCapitalized() {
+        let toks = Tokenizer().tokenize("NEVER Again I")
+        #expect(toks[0].flags.contains(.allCaps))
+        #expect(!toks[1].flags.contains(.allCaps) && toks[1].flags.contains(.capitalized))
+        #expect(!toks[2].flags.contains(.allCaps), "a single capital letter is not ALL CAPS")
+        #expect(toks[0].hash == Tokenizer().tokenize("never")[0].hash)
+    }
+
+    @Test func punctuationRunsAreOneToken() {
+        let toks = Tokenizer().tokenize("What?!! No!!! Wait...")
+        #expect(texts("What?!! No!!! Wait...") == ["What", "?!!", "No", "!!!", "Wait", "..."])
+        #expect(toks[1].kind == .emphasis && toks[1].runLength == 3)
+        #expect(toks[1].flags.contains(.question) && toks[1].flags.contains(.exclamation))
+        #expect(toks[3].runLength == 3 && !toks[3].flags.contains(.question))
+    }
+
+    @Test func numbersKeepSeparators() {
+        #expect(texts("3,000.50 people") == ["3,000.50", "people"])
+        #expect(Tokenizer().tokenize("3,000.50")[0].kind == .number)
+    }
+
+    @Test func emojiSequencesAreOneToken() {
+        let s = "ok 👍🏽 👨‍👩‍👧 🇫🇷!"
+        #expect(texts(s) == ["ok", "👍🏽", "👨‍👩‍👧", "🇫🇷", "!"])
+        #expect(Tokenizer().tokenize(s)[1].kind == .emoji)
+    }
+
+    @Test func urlsAndMentions() {
+        let toks = Tokenizer().tokenize("@USER see https://example.org/a?b=1 now")
+        #expect(toks.map(\.kind) == [.mention, .word, .url, .word])
+        #expect(toks[0].hash == Tokenizer().tokenize("@someone")[0].hash)
+    }
+
+    @Test func byteAndCharacterOffsetsAgree() {
+        let s = "Macron: “bizarre” — über 😀 done"
+        let bytes = Array(s.utf8)
+        for t in Tokenizer().tokenize(s) {
+            let fromBytes = String(decoding: bytes[Int(t.byteStart)..<Int(t.byteEnd)], as: UTF8.self)
+            #expect(fromBytes == slice(s, t))
+        }
+        #expect(texts(s) == ["Macron", ":", "“", "bizarre", "”", "—", "über", "😀", "done"])
+    }
+
+    @Test func invalidUTF8BecomesFlaggedTokensWithReplacementOffsets() {
+        // 0xFF is never valid; E2 80 is a truncated 3-byte sequence (one replacement character).
+        let bytes: [UInt8] = Array("ab ".utf8) + [0xFF] + Array(" c".utf8) + [0xE2, 0x80] + Array("d".utf8)
+        let toks = Tokenizer().tokenize(bytes)
+        #expect(toks.map(\.kind) == [.word, .invalid, .word, .invalid, .word])
+        // Code-point offsets match the string decoded with replacement characters.
+        let decoded = String(decoding: bytes, as: UTF8.self)
+        #expect(decoded.unicodeScalars.count == 8)
+        #expect(toks.map(\.charStart) == [0, 3, 5, 6, 7])
+        #expect(toks[3].byteEnd - toks[3].byteStart == 2)
+    }
+
+    @Test func randomBytesNeverFailAndTokensTileInOrder() {
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<300 {
+            let n = Int.random(in: 0..<200, using: &rng)
+            let bytes = (0..<n).map { _ in round % 2 == 0 ? UInt8.random(in: 0...255, using: &rng) : [0x20, 0x61, 0x27, 0xE2, 0x80, 0x99, 0x21, 0xF0, 0x9F, 0x98, 0x80, 0x41].randomElement(using: &rng)! }
+            let toks = Tokenizer().tokenize(bytes)
+            let scalars = String(decoding: bytes, as: UTF8.self).unicodeScalars.count
+            var lastByte: Int32 = 0
+            var lastChar: Int32 = 0
+            for t in toks {
+                #expect(t.byteStart >= lastByte && t.byteEnd > t.byteStart && Int(t.byteEnd) <= n)
+                #expect(t.charStart >= lastChar && t.charEnd > t.charStart && Int(t.charEnd) <= scalars)
+                lastByte = t.byteEnd
+                lastChar = t.charEnd
+            }
+        }
+    }
+}
