@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+@testable import RhetorScoring
+
+@Suite struct LexiconFileTests {
+    func parse(_ text: String) throws -> LexiconFile {
+        try LexiconFile(bytes: Array(text.utf8), path: "test.tsv")
+    }
+
+    func problem(_ text: String) -> DataFileError? {
+        do { _ = try parse(text); return nil } catch let e as DataFileError { return e } catch { return nil }
+    }
+
+    @Test func validFileParses() throws {
+        let f = try parse(lexiconText(name: "hostility", columns: "term\tcategory\tweight", rows: ["absurd\tcontempt\t1.5", "wipe out\tthreat\t2"]))
+        #expect(f.rows.count == 2)
+        #expect(f.rows[1].term == "wipe out" && f.rows[1].line == 9)
+        #expect(f.sha256.count == 64)
+    }
+
+    @Test func missingMagicNamesLineOne() {
+        #expect(problem("term\tweight\nx\t1\n") == DataFileError(path: "test.tsv", line: 1, problem: "missing magic line '#! rhetor-lexicon 1'"))
+        #expect(problem("#! rhetor-lexicon 2\n")?.problem.contains("unsupported lexicon format") == true)
+    }
+
+    @Test func missingHeader() {
+        let text = "#! rhetor-lexicon 1\n# name: x\n# columns: term\tweight\nx\t1\n"
+        #expect(problem(text)?.problem == "header '# version: ...' is missing")
+    }
+
+    @Test func wrongFieldCountNamesTheLine() {
+        let e = problem(lexiconText(name: "v", columns: "term\tweight", rows: ["a\t1", "b\t1\textra"]))
+        #expect(e?.line == 9)
+        #expect(e?.problem.hasPrefix("expected 2 tab-separated fields") == true)
+        #expect(e?.description.hasPrefix("test.tsv:9: ") == true)
+    }
+
+    @Test func duplicatesAndOrder() {
+        #expect(problem(lexiconText(name: "v", columns: "term\tweight", rows: ["a\t1", "a\t2"])) == DataFileError(path: "test.tsv", line: 9, problem: "duplicate term 'a'"))
+        #expect(problem(lexiconText(name: "v", columns: "term\tweight", rows: ["b\t1", "a\t2"]))?.problem.hasPrefix("not sorted") == true)
+        // Different spelling, same tokens: "Absurd" sorts before "absurd" but matches the same.
+        #expect(problem(lexiconText(name: "v", columns: "term\tweight", rows: ["Absurd\t1", "absurd\t2"]))?.problem == "term 'absurd' matches the same tokens as line 8")
+    }
+
+    @Test func blankLinesAndBadNumbers() throws {
+        #expect(problem(lexiconText(name: "v", columns: "term\tweight", rows: ["a\t1", "", "b\t1"]))?.line == 9)
+        let f = try parse(lexiconText(name: "v", columns: "term\tweight", rows: ["a\tabc"]))
+        #expect(throws: DataFileError(path: "test.tsv", line: 8, problem: "weight 'abc' is not a number")) {
+            _ = try f.number(f.rows[0], 1)
+        }
+    }
+
+    @Test func invalidUTF8NamesTheLine() {
+        var bytes = Array(lexiconText(name: "v", columns: "term\tweight", rows: ["a\t1"]).utf8)
+        bytes += [0x62, 0xFF, 0x09, 0x31, 0x0A]
+        #expect(throws: DataFileError(path: "test.tsv", line: 9, problem: "invalid UTF-8")) {
+            _ = try LexiconFile(bytes: bytes, path: "test.tsv")
+        }
+    }
+
+    @Test func bundledLexiconsValidate() throws {
+        let set = try Repo.lexiconSet()
+        #expect(set.files.keys.sorted() == ["certainty", "hostility", "modifiers", "rules", "valence"])
+        #expect(set.terms.count > 7000)
+        #expect(set.rules.negationScope == 3)
+    }
+
+    @Test func semanticChecksNameTheLine() throws {
+        var files: [String: LexiconFile] = [:]
+        for n in LexiconSet.fileNames { files[n] = try LexiconFile(contentsOf: Repo.lexicons.appendingPathComponent(n)) }
+        files["hostility.tsv"] = try parse(lexiconText(name: "hostility", columns: "term\tcategory\tweight", rows: ["a\tthreat\t1", "b\trudeness\t1"]))
+        #expect(throws: DataFileError(path: "test.tsv", line: 9, problem: "unknown category 'rudeness' (known: threat, insult, contempt, accusation, aggression, profanity)")) {
+            _ = try LexiconSet(files: files)
+        }
+        files["hostility.tsv"] = try parse(lexiconText(name: "hostility", columns: "term\tcategory\tweight", rows: ["a\tthreat\t1"]))
+        files["certainty.tsv"] = try parse(lexiconText(name: "certainty", columns: "term\tkind\tweight", rows: ["maybe\tbooster\t-1"]))
+        #expect(throws: DataFileError(path: "test.tsv", line: 8, problem: "a booster's weight must be positive and a hedge's negative")) {
+            _ = try LexiconSet(files: files)
+        }
+    }
+
+    @Test func sha256Vectors() {
+        // FIPS 180-4 examples.
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+}

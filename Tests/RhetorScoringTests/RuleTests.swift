@@ -1,0 +1,108 @@
+import Testing
+@testable import RhetorScoring
+
+/// Each rule with a small sentence written for the test, on the bundled lexicons.
+@Suite struct RuleTests {
+    let extractor: FeatureExtractor
+
+    init() throws {
+        extractor = FeatureExtractor(lexicons: try Repo.lexiconSet(), spec: HashSpec(bits: 10))
+    }
+
+    func features(_ s: String) -> FeatureVector { extractor.extract(s, explain: true) }
+    func value(_ s: String, _ f: DenseFeature) -> Float { features(s).dense[f.rawValue] }
+    func evidence(_ s: String, term: String) -> Evidence? { features(s).evidence.first { $0.term == term } }
+    /// Undo the length normalization so sentences of different lengths compare.
+    func raw(_ s: String, _ f: DenseFeature, lexical: Int) -> Float { value(s, f) * Float(lexical).squareRoot() }
+
+    @Test func longestPhraseWinsOverItsParts() throws {
+        let e = try #require(evidence("We are not ruling out talks", term: "not ruling out"))
+        #expect(e.feature == .hedge && e.value < 0)
+        #expect(e.rules.isEmpty, "the phrase is matched whole, so 'not' does not negate it")
+        #expect(e.charStart == 7 && e.charEnd == 21)
+        let b = try #require(evidence("Without doubt it works", term: "without doubt"))
+        #expect(b.feature == .booster && b.value > 0)
+    }
+
+    @Test func negationFlipsCertaintyAndValence() throws {
+        let plain = try #require(evidence("The result is certain", term: "certain"))
+        let negated = try #require(evidence("The result is not certain", term: "certain"))
+        #expect(plain.feature == .booster && negated.feature == .hedge)
+        #expect(negated.rules == ["negated"])
+        // -0.74 (VADER's N_SCALAR), after undoing the length normalization (4 vs 5 lexical tokens).
+        let ratio = (negated.value * Float(5).squareRoot()) / (plain.value * Float(4).squareRoot())
+        #expect(abs(ratio - -0.74) < 1e-5)
+        #expect(value("The film was not good", .negative) < 0 && value("The film was not good", .positive) == 0)
+    }
+
+    @Test func negatedHostilityIsKeptApart() {
+        #expect(value("You are not stupid", .negatedHostility) > 0)
+        #expect(value("You are not stupid", .insult) == 0)
+        #expect(value("You are stupid", .insult) > 0)
+    }
+
+    @Test func negationScopeIsThreeTokens() throws {
+        let far = try #require(evidence("not that it was ever certain", term: "certain"))
+        #expect(!far.rules.contains("negated"), "five tokens back is out of scope")
+    }
+
+    @Test func intensifiersAndDampenersScale() throws {
+        let base = raw("This is ridiculous", .contempt, lexical: 3)
+        let up = raw("This is very ridiculous", .contempt, lexical: 4)
+        let down = raw("This is somewhat ridiculous", .contempt, lexical: 4)
+        #expect(abs(up / base - 1.293) < 1e-5)
+        #expect(abs(down / base - 0.707) < 1e-5)
+        #expect(evidence("This is very ridiculous", term: "ridiculous")?.rules == ["intensified"])
+        // Two tokens back counts 95 percent (VADER's decay).
+        let decayed = raw("very much ridiculous", .contempt, lexical: 3)
+        #expect(abs(decayed / base - (1 + 0.293 * 0.95)) < 1e-5)
+    }
+
+    @Test func contrastWeighsTheSecondClause() throws {
+        let s = "The plan is good but the execution is terrible"
+        let good = try #require(evidence(s, term: "good"))
+        let terrible = try #require(evidence(s, term: "terrible"))
+        #expect(good.rules == ["before-contrast"] && terrible.rules == ["after-contrast"])
+        let alone = try #require(evidence("The plan is good and the execution is terrible", term: "good"))
+        #expect(abs(good.value / alone.value - 0.5) < 1e-5)
+    }
+
+    @Test func allCapsEmphasisOnlyInMixedCase() {
+        let base = value("This is ridiculous", .contempt)
+        #expect(abs(value("This is RIDICULOUS", .contempt) / base - 1.733) < 1e-5)
+        #expect(value("THIS IS RIDICULOUS", .contempt) == base, "shouting everything emphasizes nothing")
+        #expect(value("This is RIDICULOUS", .allCaps) > 0)
+    }
+
+    @Test func exclamationAndQuestionMarksAreCapped() {
+        #expect(abs(value("Ridiculous!!!", .exclamation) - 3 * 0.292) < 1e-6)
+        #expect(abs(value("Ridiculous!!!!!!!", .exclamation) - 4 * 0.292) < 1e-6)
+        #expect(abs(value("Really???", .question) - 3 * 0.18) < 1e-6)
+        // Emphasis pushes the compound score further from zero.
+        #expect(value("Great!!!", .compound) > value("Great", .compound))
+    }
+
+    @Test func hostilityCategoriesSeparate() {
+        #expect(value("They threatened to destroy us", .threat) > 0)
+        #expect(value("He is an idiot", .insult) > 0)
+        #expect(value("They lied about the fraud", .accusation) > 0)
+        #expect(value("We will share useful information", .threat) == 0)
+    }
+
+    @Test func evidenceAddsUpToTheDenseBlock() {
+        let fv = features("He strongly denied the ridiculous lies, but the truth is NOT good!!!")
+        var sums = [Float](repeating: 0, count: DenseFeature.count)
+        for e in fv.evidence { sums[e.feature.rawValue] += e.value }
+        for f in DenseFeature.allCases {
+            #expect(abs(sums[f.rawValue] - fv.dense[f.rawValue]) < 1e-5, "\(f.name)")
+        }
+    }
+
+    @Test func hashedFeaturesHaveUnitNorm() {
+        let fv = features("Hashing is deterministic")
+        let norm = fv.values.reduce(0) { $0 + $1 * $1 }
+        #expect(abs(norm - 1) < 1e-5)
+        #expect(fv.buckets.allSatisfy { $0 >= 0 && $0 < 1024 })
+        #expect(features("Hashing is deterministic").buckets == fv.buckets)
+    }
+}
