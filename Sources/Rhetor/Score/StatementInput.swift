@@ -33,6 +33,9 @@ public enum JSONLineParser {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             return StatementRecord(line: line, id: .none, text: nil, error: "invalid UTF-8")
         }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+            return StatementRecord(line: line, id: .none, text: nil, error: "empty line")
+        }
         let obj: Any
         do { obj = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) } catch {
             return StatementRecord(line: line, id: .none, text: nil, error: "broken JSON")

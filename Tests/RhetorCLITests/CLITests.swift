@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+
+/// Runs the built `rhetor` executable end to end.
+enum CLI {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
+
+    /// The executable beside the test bundle (`swift build --build-tests` builds it).
+    static var executable: URL {
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<3 {
+            let c = dir.appendingPathComponent("rhetor")
+            if FileManager.default.isExecutableFile(atPath: c.path) { return c }
+            dir = dir.deletingLastPathComponent()
+        }
+        return root.appendingPathComponent(".build/debug/rhetor")
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var outBytes: Data
+    }
+
+    static func run(_ args: [String], stdin: Data = Data()) throws -> Result {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = args
+        p.currentDirectoryURL = root
+        let tmp = FileManager.default.temporaryDirectory
+        let inURL = tmp.appendingPathComponent("rhetor-in-\(UUID().uuidString)")
+        let errURL = tmp.appendingPathComponent("rhetor-err-\(UUID().uuidString)")
+        try stdin.write(to: inURL)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: inURL); try? FileManager.default.removeItem(at: errURL) }
+        let outPipe = Pipe()
+        p.standardInput = try FileHandle(forReadingFrom: inURL)
+        p.standardOutput = outPipe
+        p.standardError = try FileHandle(forWritingTo: errURL)
+        try p.run()
+        let out = outPipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let err = (try? Data(contentsOf: errURL)) ?? Data()
+        return Result(status: p.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self), outBytes: out)
+    }
+
+    static func json(_ line: Substring) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
+    }
+}
+
+@Suite(.serialized) struct CLITests {
+    @Test func scoresJSONLinesInOrderWithTheContractFields() throws {
+        let input = """
+        {"id": "a", "text": "These accusations are absolutely ridiculous!"}
+        {"id": 7, "text": "We will share useful information."}
+
+        """
+        let r = try CLI.run(["score", "--input-format", "jsonl", "--output-format", "jsonl"], stdin: Data(input.utf8))
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        let a = CLI.json(lines[0]), b = CLI.json(lines[1])
+        #expect(a["id"] as? String == "a" && b["id"] as? Int == 7)
+        for o in [a, b] {
+            for k in ["hostility", "certainty", "valence"] { #expect(o[k] is NSNumber, "\(k)") }
+            #expect((o["model"] as? String)?.hasPrefix("rhetor-news@") == true)
+        }
+        #expect((a["hostility"] as! Double) > (b["hostility"] as! Double))
+        #expect(r.stderr.contains("2 records: 2 scored, 0 failed"))
+    }
+
+    @Test func badLinesAreAnsweredInPlaceAndTheBatchCarriesOn() throws {
+        var input = Data("""
+        {"id": "ok1", "text": "Fine."}
+        {"id": "broken", "text": 
+        {"id": "notext"}
+        {"id": "num", "text": 42}
+        [1, 2]
+        {"id": "empty", "text": "  "}
+
+        """.utf8)
+        input.append(0x0A)  // a blank line is a record too
+        input.append(contentsOf: [0x7B, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D, 0x0A])  // {"text":"\xFF"}
+        input.append(Data("{\"id\": \"ok2\", \"text\": \"Also fine.\"}\n".utf8))
+        let r = try CLI.run(["score", "--input-format", "jsonl"], stdin: input)
+        #expect(r.status == 3)
+        let lines = r.stdout.split(separator: "\n").map(CLI.json)
+        #expect(lines.count == 9)
+        #expect(lines.map { $0["line"] as? Int } == Array(1...9).map { Optional($0) })
+        #expect(lines[0]["hostility"] != nil && lines[8]["hostility"] != nil)
+        #expect(lines[1]["error"] as? String == "broken JSON")
+        #expect(lines[2]["error"] as? String == "no \"text\" field" && lines[2]["id"] as? String == "notext")
+        #expect(lines[3]["error"] as? String == "\"text\" is not a string")
+        #expect(lines[4]["error"] as? String == "not a JSON object")
+        #expect(lines[5]["error"] as? String == "empty text")
+        #expect(lines[6]["error"] as? String == "empty line", "a blank line is a record too")
+        #expect(lines[7]["error"] as? String == "invalid UTF-8")
+        #expect(r.stderr.contains("9 records: 2 scored, 7 failed"))
+    }
+
+    @Test func outputIsIdenticalForAnyThreadCount() throws {
+        var lines: [String] = []
+        let words = ["ridiculous", "peace", "not", "certainly", "maybe", "liar", "great", "talks", "never", "!!!", "BAD", "but", "very"]
+        var rng = UInt64(42)
+        for i in 0..<1500 {
+            var s: [String] = []
+            for _ in 0..<(i % 17 + 1) {
+                rng = rng &* 6364136223846793005 &+ 1442695040888963407
+                s.append(words[Int(rng >> 33) % words.count])
+            }
+            lines.append(s.joined(separator: " "))
+        }
+        let input = Data((lines.joined(separator: "\n") + "\n").utf8)
+        let one = try CLI.run(["score", "--threads", "1", "--explain"], stdin: input)
+        let two = try CLI.run(["score", "--threads", "2", "--explain"], stdin: input)
+        let five = try CLI.run(["score", "--threads", "5", "--explain"], stdin: input)
+        #expect(one.status == 0)
+        #expect(one.outBytes.count > 0)
+        #expect(one.outBytes == two.outBytes)
+        #expect(one.outBytes == five.outBytes)
+        #expect(one.stdout.split(separator: "\n").count == 1500)
+    }
+
+    @Test func csvInAndOut() throws {
+        let input = "qid,quote\nq1,\"He said, \"\"this is absurd\"\"\"\nq2,Calm words\n"
+        let r = try CLI.run(["score", "--input-format", "csv", "--text-column", "quote", "--id-column", "qid", "--output-format", "csv"], stdin: Data(input.utf8))
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n")
+        #expect(rows.first == "line,id,hostility,certainty,valence,model,error")
+        #expect(rows.count == 3)
+        #expect(rows[1].hasPrefix("2,q1,") && rows[2].hasPrefix("3,q2,"))
+        let missing = try CLI.run(["score", "--input-format", "csv", "--text-column", "nope"], stdin: Data("id,text\n1,x\n".utf8))
+        #expect(missing.status == 3 && missing.stdout.contains("no column named"))
+    }
+
+    @Test func explainAddsContributionsThatSumToTheLogit() throws {
+        let r = try CLI.run(["score", "--explain"], stdin: Data("This is NOT acceptable, it is ridiculous!!!\n".utf8))
+        let o = CLI.json(r.stdout.split(separator: "\n")[0])
+        let ex = try #require(o["explanation"] as? [String: Any])
+        for k in ["hostility", "certainty", "valence"] {
+            let e = try #require(ex[k] as? [String: Any])
+            let parts = try #require(e["contributions"] as? [[String: Any]])
+            let sum = parts.reduce(e["bias"] as! Double) { $0 + ($1["contribution"] as! Double) }
+            #expect(abs(sum - (e["logit"] as! Double)) < 1e-3)
+        }
+        let h = (ex["hostility"] as! [String: Any])["contributions"] as! [[String: Any]]
+        let term = try #require(h.first { $0["label"] as? String == "ridiculous" })
+        #expect(term["start"] as? Int == 30 && term["end"] as? Int == 40)
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        #expect(try CLI.run(["score", "/nonexistent/file.txt"]).status == 2)
+        let r = try CLI.run(["score", "--model", "/nonexistent"], stdin: Data("x\n".utf8))
+        #expect(r.status == 2 && r.stderr.contains("cannot read model manifest"))
+        #expect(try CLI.run(["score", "--threads", "0"]).status == 2)
+    }
+
+    @Test func lexiconValidateReportsPathAndLine() throws {
+        let ok = try CLI.run(["lexicon", "validate"])
+        #expect(ok.status == 0 && ok.stdout.contains("ok  hostility"))
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).tsv")
+        try "#! rhetor-lexicon 1\n# name: x\n# version: 1\n# source: s\n# license: l\n# weights: w\n# columns: term\tweight\nb\t1\na\t1\n".write(to: bad, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["lexicon", "validate", bad.path])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("\(bad.path):9: not sorted"))
+    }
+
+    @Test func modelDumpNamesFeatures() throws {
+        let r = try CLI.run(["model", "dump", "--top", "3"])
+        #expect(r.status == 0)
+        for s in ["[hostility]", "[certainty]", "[valence]", "hostility.contempt", "certainty.hedge", "lexicon hostility"] {
+            #expect(r.stdout.contains(s), "\(s)")
+        }
+    }
+
+    @Test func theSeedArticleQuotesRankAsJudged() throws {
+        let url = CLI.shared.appendingPathComponent("fixtures/seed/macron-russia.expected.json")
+        guard let data = try? Data(contentsOf: url) else { return }  // ../shared absent: nothing to check
+        let obj = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let quotes = try #require(obj["quotes"] as? [[String: Any]])
+        var input = ""
+        for (i, q) in quotes.enumerated() {
+            let text = String(data: try JSONSerialization.data(withJSONObject: q["text"] as! String, options: [.fragmentsAllowed]), encoding: .utf8)!
+            input += "{\"id\": \(i), \"text\": \(text)}\n"
+        }
+        let r = try CLI.run(["score", "--input-format", "jsonl"], stdin: Data(input.utf8))
+        let scores = r.stdout.split(separator: "\n").map { CLI.json($0)["hostility"] as! Double }
+        let high = quotes.indices.filter { quotes[$0]["hostility"] as? String == "high" }.map { scores[$0] }
+        let low = quotes.indices.filter { quotes[$0]["hostility"] as? String == "low" }.map { scores[$0] }
+        #expect(high.count >= 3 && low.count >= 3)
+        #expect(high.min()! > low.max()!, "every 'high' quote must outscore every 'low' one: \(high) vs \(low)")
+    }
+}
