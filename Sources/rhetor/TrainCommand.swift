@@ -12,7 +12,7 @@ struct Train: ParsableCommand {
     @Option(help: "Training epochs.") var epochs: Int = 6
     @Option(help: "log2 of hashed feature buckets.") var bits: Int = 18
     @Option(name: .customLong("set-weight"), help: "Override a set's training weight: NAME=WEIGHT (0 leaves it out).") var setWeights: [String] = []
-    @Option(help: "AdaGrad learning rate.") var learningRate: Float = TrainingConfig().learningRate
+    @Option(help: "AdaGrad learning rate for every output (default: per output, see the model card).") var learningRate: Float?
     @Option(help: "L2 penalty per update.") var l2: Float = TrainingConfig().l2
 
     func run() throws {
@@ -31,7 +31,7 @@ struct Train: ParsableCommand {
             var config = TrainingConfig()
             config.epochs = epochs
             config.hash.bits = bits
-            config.learningRate = learningRate
+            if let learningRate { config.outputLearningRates = [:]; config.learningRate = learningRate }
             config.l2 = l2
             let trainer = Trainer(lexicons: lex, config: config)
             var model = trainer.train(sets: sets, name: "rhetor-news", version: version, log: printError)

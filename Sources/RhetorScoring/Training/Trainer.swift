@@ -7,6 +7,8 @@ public struct TrainingConfig: Sendable {
     public var epochs = 6
     /// AdaGrad base learning rate.
     public var learningRate: Float = 0.05
+    /// Per-output learning rates that override `learningRate` (tuned on the dev split).
+    public var outputLearningRates: [String: Float] = ["hostility": 0.05, "certainty": 0.03, "valence": 0.02]
     /// L2 penalty per update on the weights an example touches.
     public var l2: Float = 1e-6
     public var seed: UInt64 = 20_261_129
@@ -88,7 +90,8 @@ public struct Trainer: Sendable {
             }
             log("\(output.name): \(texts.count) training records from \(mine.map(\.name).joined(separator: ", "))")
             let fvs = features(texts)
-            let fit = fitLogistic(fvs, targets: targets, weights: exampleWeights, log: { log("\(output.name): \($0)") })
+            let lr = config.outputLearningRates[output.name] ?? config.learningRate
+            let fit = fitLogistic(fvs, targets: targets, weights: exampleWeights, learningRate: lr, log: { log("\(output.name): \($0)") })
             weights.bias[o] = fit.bias
             for j in 0..<d { weights.dense[j * k + o] = fit.dense[j] }
             for b in 0..<config.hash.buckets { weights.hashed[b * k + o] = fit.hashed[b] }
@@ -102,7 +105,7 @@ public struct Trainer: Sendable {
                             normalization: "dense lexicon sums / sqrt(max(1, lexical tokens)); hashed values 1/sqrt(number of hashed features)"),
             lexicons: pins, weights: .init(file: "weights.bin", checksum: ""),
             training: [
-                "method": "L2-regularized logistic regression on soft labels, AdaGrad, \(config.epochs) epochs, learning rate \(config.learningRate), l2 \(config.l2), seed \(config.seed); dense features standardized during training and folded back",
+                "method": "L2-regularized logistic regression on soft labels, AdaGrad, \(config.epochs) epochs, learning rates \(config.outputLearningRates.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")), l2 \(config.l2), seed \(config.seed); dense features standardized during training and folded back",
                 "sets": sets.filter { $0.trainingWeight > 0 }.map { "\($0.output):\($0.name)x\($0.trainingWeight)" }.joined(separator: ", "),
                 "split": "train part only: official splits where the set has them, else DataSplit (hash % 100 >= 15)",
             ],
@@ -128,7 +131,7 @@ public struct Trainer: Sendable {
         var hashed: [Float]
     }
 
-    func fitLogistic(_ fvs: [FeatureVector], targets: [Float], weights ew: [Float], log: (String) -> Void) -> Fit {
+    func fitLogistic(_ fvs: [FeatureVector], targets: [Float], weights ew: [Float], learningRate lr: Float, log: (String) -> Void) -> Fit {
         let d = DenseFeature.count
         let n = fvs.count
         // Standardize dense features.
@@ -148,7 +151,6 @@ public struct Trainer: Sendable {
         var gh = [Float](repeating: 1e-8, count: buckets)
         var order = Array(0..<n)
         var rng = SplitMix64(seed: config.seed)
-        let lr = config.learningRate
         let l2 = config.l2
         var x = [Float](repeating: 0, count: d)
         for epoch in 1...config.epochs {
