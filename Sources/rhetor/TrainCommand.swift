@@ -13,6 +13,7 @@ struct Train: ParsableCommand {
     @Option(help: "log2 of hashed feature buckets.") var bits: Int = 18
     @Option(name: .customLong("set-weight"), help: "Override a set's training weight: NAME=WEIGHT (0 leaves it out).") var setWeights: [String] = []
     @Option(help: "AdaGrad learning rate for every output (default: per output, see the model card).") var learningRate: Float?
+    @Option(help: "Learning rate of one output: OUTPUT=RATE.") var outputLearningRate: [String] = []
     @Option(help: "L2 penalty per update.") var l2: Float = TrainingConfig().l2
 
     func run() throws {
@@ -32,6 +33,11 @@ struct Train: ParsableCommand {
             config.epochs = epochs
             config.hash.bits = bits
             if let learningRate { config.outputLearningRates = [:]; config.learningRate = learningRate }
+            for pair in outputLearningRate {
+                let parts = pair.split(separator: "=")
+                guard parts.count == 2, let v = Float(parts[1]) else { throw UsageFailure("--output-learning-rate '\(pair)' is not OUTPUT=RATE") }
+                config.outputLearningRates[String(parts[0])] = v
+            }
             config.l2 = l2
             let trainer = Trainer(lexicons: lex, config: config)
             var model = trainer.train(sets: sets, name: "rhetor-news", version: version, log: printError)

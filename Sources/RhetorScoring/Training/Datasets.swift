@@ -118,7 +118,7 @@ public struct SharedData {
         }
         return [
             LabeledSet(name: "pei", output: "certainty", metric: "pearson", trainingWeight: 2, license: "MIT", examples: pei),
-            LabeledSet(name: "weasel", output: "certainty", metric: "auc", trainingWeight: 1, license: "eval/research-only (weights only)", examples: weasel),
+            LabeledSet(name: "weasel", output: "certainty", metric: "auc", trainingWeight: 1.5, license: "eval/research-only (weights only)", examples: weasel),
         ]
     }
 
