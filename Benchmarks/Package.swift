@@ -7,14 +7,14 @@ let package = Package(
     name: "RhetorBenchmarks",
     platforms: [.macOS(.v13)],
     dependencies: [
-        .package(path: "../"),
+        .package(name: "Rhetor", path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
     ],
     targets: [
         .executableTarget(
             name: "RhetorBenchmarks",
             dependencies: [
-                .product(name: "Rhetor", package: "main"),
+                .product(name: "Rhetor", package: "Rhetor"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/RhetorBenchmarks",
