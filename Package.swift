@@ -14,7 +14,7 @@ let package = Package(
     ],
     targets: [
         // MARK: - Public API
-        .target(name: "Rhetor", dependencies: ["RhetorText", "RhetorScoring"]),
+        .target(name: "Rhetor", dependencies: ["RhetorText", "RhetorScoring", "RhetorQuotes"]),
         .executableTarget(
             name: "rhetor",
             dependencies: ["Rhetor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -25,11 +25,13 @@ let package = Package(
         .target(name: "_RhetorKernels"),
         .target(name: "RhetorText", dependencies: ["_RhetorKernels"]),
         .target(name: "RhetorScoring", dependencies: ["RhetorText", "CBLAS"]),
+        .target(name: "RhetorQuotes", dependencies: ["RhetorText", "RhetorScoring"]),
 
         // MARK: - Tests
         .testTarget(name: "RhetorKernelsTests", dependencies: ["_RhetorKernels"]),
         .testTarget(name: "RhetorTextTests", dependencies: ["RhetorText"]),
         .testTarget(name: "RhetorScoringTests", dependencies: ["RhetorScoring", "RhetorText"]),
+        .testTarget(name: "RhetorQuotesTests", dependencies: ["RhetorQuotes", "RhetorText"]),
         .testTarget(name: "RhetorCLITests", dependencies: ["Rhetor"]),
     ]
 )

@@ -1,2 +1,3 @@
 @_exported import RhetorText
 @_exported import RhetorScoring
+@_exported import RhetorQuotes

@@ -1,0 +1,210 @@
+import Dispatch
+import Foundation
+import RhetorQuotes
+import RhetorScoring
+import RhetorText
+
+/// One input article.
+public struct ArticleRecord: Sendable {
+    public var line: Int
+    public var id: RecordID
+    public var text: String?
+    public var date: String?
+    public var title: String?
+    public var source: String?
+    public var error: String?
+
+    public init(line: Int, id: RecordID, text: String?, date: String? = nil, title: String? = nil, source: String? = nil, error: String? = nil) {
+        self.line = line
+        self.id = id
+        self.text = text
+        self.date = date
+        self.title = title
+        self.source = source
+        self.error = error
+    }
+}
+
+/// Input formats of `rhetor quotes`.
+public enum ArticleFormat: String, Sendable, CaseIterable {
+    /// JSON lines with `id`, `text` and optional `date`, `title`, `source`.
+    case jsonl
+    /// One plain-text article per file.
+    case text
+    /// CSV with a header row (`id`, `text`, `date`, `title`, `source` columns).
+    case csv
+
+    /// The format a file's extension implies, or nil.
+    public static func from(path: String) -> ArticleFormat? {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "jsonl", "ndjson": .jsonl
+        case "csv": .csv
+        case "txt", "text": .text
+        default: nil
+        }
+    }
+}
+
+/// A quote with its article, speaker and scores, ready to render.
+public struct ScoredQuote: Sendable {
+    public var article: RecordID
+    public var date: String?
+    public var quote: ExtractedQuote
+    public var scores: Scores
+}
+
+/// Runs articles through quote extraction, attribution and scoring.
+public final class QuotePipeline: Sendable {
+    public let extractor: QuoteExtractor
+    public let scorer: BatchScorer
+    public let outputFormat: ScoreOutputFormat
+    public let threads: Int
+    let modelTag: String
+    /// Articles larger than this many UTF-8 bytes are reported as errors.
+    public let maxArticleBytes: Int
+
+    public init(extractor: QuoteExtractor, model: LinearModel, outputFormat: ScoreOutputFormat, threads: Int, maxArticleBytes: Int = 64 << 20) {
+        self.extractor = extractor
+        scorer = BatchScorer(model: model)
+        self.outputFormat = outputFormat
+        self.threads = max(1, threads)
+        self.maxArticleBytes = maxArticleBytes
+        modelTag = "\(model.manifest.name)@\(model.manifest.version)"
+    }
+
+    /// Counts of a run.
+    public struct Counts: Sendable, Equatable {
+        public var articles = 0
+        public var failed = 0
+        public var quotes = 0
+        public init() {}
+    }
+
+    /// The CSV header line.
+    public static let csvHeader = "article,start,end,text,speaker,speakerStart,speakerEnd,cue,kind,date,hostility,certainty,valence,model,line,error\n"
+
+    /// Extracts, attributes and scores one article.
+    public func process(_ r: ArticleRecord) -> [ScoredQuote] {
+        guard let text = r.text else { return [] }
+        let quotes = extractor.extract(text)
+        let scores = scorer.score(quotes.map(\.text))
+        return zip(quotes, scores).map { ScoredQuote(article: r.id, date: r.date, quote: $0, scores: $1) }
+    }
+
+    /// Checks, extracts and renders a batch of articles on `threads` threads; the bytes do not
+    /// depend on the thread count (each article is rendered on its own, joined in input order).
+    public func render(_ records: [ArticleRecord], counts: inout Counts) -> [UInt8] {
+        var checked = records
+        for i in checked.indices where checked[i].error == nil {
+            let t = checked[i].text ?? ""
+            if t.utf8.count > maxArticleBytes { checked[i].error = "text is \(t.utf8.count) bytes, over the limit of \(maxArticleBytes)" }
+        }
+        let frozen = checked
+        var parts = [[UInt8]](repeating: [], count: frozen.count)
+        var quoteCounts = [Int](repeating: 0, count: frozen.count)
+        let workers = min(threads, max(1, frozen.count))
+        parts.withUnsafeMutableBufferPointer { out in
+            quoteCounts.withUnsafeMutableBufferPointer { qc in
+                nonisolated(unsafe) let out = out
+                nonisolated(unsafe) let qc = qc
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    var i = w
+                    while i < frozen.count {
+                        let r = frozen[i]
+                        if r.error != nil {
+                            out[i] = renderError(r)
+                        } else {
+                            let qs = process(r)
+                            qc[i] = qs.count
+                            out[i] = qs.flatMap { renderQuote($0, line: r.line) }
+                        }
+                        i += workers
+                    }
+                }
+            }
+        }
+        for (r, n) in zip(frozen, quoteCounts) {
+            if r.error == nil { counts.articles += 1; counts.quotes += n } else { counts.failed += 1 }
+        }
+        return parts.flatMap { $0 }
+    }
+
+    func writeID(_ w: inout JSONWriter, _ key: String, _ id: RecordID) {
+        w.key(key)
+        switch id {
+        case .string(let s): w.string(s)
+        case .number(let s): w.raw(s)
+        case .none: w.raw("null")
+        }
+    }
+
+    func optionalInt(_ w: inout JSONWriter, _ v: Int?) { if let v { w.raw(String(v)) } else { w.raw("null") } }
+    func optionalString(_ w: inout JSONWriter, _ v: String?) { if let v { w.string(v) } else { w.raw("null") } }
+
+    func renderQuote(_ s: ScoredQuote, line: Int) -> [UInt8] {
+        let q = s.quote
+        switch outputFormat {
+        case .jsonl:
+            var w = JSONWriter()
+            w.raw("{")
+            writeID(&w, "article", s.article); w.raw(",")
+            w.key("start"); w.raw(String(q.start)); w.raw(",")
+            w.key("end"); w.raw(String(q.end)); w.raw(",")
+            w.key("text"); w.string(q.text); w.raw(",")
+            w.key("speaker"); optionalString(&w, q.speaker); w.raw(",")
+            w.key("speakerStart"); optionalInt(&w, q.speakerStart); w.raw(",")
+            w.key("speakerEnd"); optionalInt(&w, q.speakerEnd); w.raw(",")
+            w.key("speakerMention"); optionalString(&w, q.speakerMention); w.raw(",")
+            w.key("cue"); optionalString(&w, q.cue); w.raw(",")
+            w.key("kind"); w.string(q.kind.rawValue); w.raw(",")
+            w.key("date"); optionalString(&w, s.date)
+            for (i, n) in scorer.model.outputNames.enumerated() { w.raw(","); w.key(n); w.number(Double(s.scores.values[i])) }
+            w.raw(","); w.key("model"); w.string(modelTag)
+            w.raw("}\n")
+            return w.bytes
+        case .csv:
+            let id: String = { switch s.article { case .string(let x), .number(let x): x; case .none: "" } }()
+            var fields = [id, String(q.start), String(q.end), q.text, q.speaker ?? "", q.speakerStart.map(String.init) ?? "",
+                          q.speakerEnd.map(String.init) ?? "", q.cue ?? "", q.kind.rawValue, s.date ?? ""]
+            fields += s.scores.values.map { JSONWriter.format(Double($0)) }
+            fields += [modelTag, String(line), ""]
+            return Array((fields.map(csvField).joined(separator: ",") + "\n").utf8)
+        case .table:
+            let text = q.text.count > 48 ? String(q.text.prefix(47)) + "…" : q.text
+            let scores = s.scores.values.map { leftPad(JSONWriter.format(Double($0)), 7) }.joined(separator: " ")
+            return Array("\(pad(q.speaker ?? "?", 22)) \(pad(q.kind.rawValue, 8)) \(scores)  \(text)\n".utf8)
+        }
+    }
+
+    func renderError(_ r: ArticleRecord) -> [UInt8] {
+        switch outputFormat {
+        case .jsonl:
+            var w = JSONWriter()
+            w.raw("{")
+            w.key("line"); w.raw(String(r.line)); w.raw(",")
+            writeID(&w, "article", r.id); w.raw(",")
+            w.key("error"); w.string(r.error ?? "")
+            w.raw("}\n")
+            return w.bytes
+        case .csv:
+            let id: String = { switch r.id { case .string(let x), .number(let x): x; case .none: "" } }()
+            let fields = [id] + Array(repeating: "", count: 12) + [modelTag, String(r.line), r.error ?? ""]
+            return Array((fields.map(csvField).joined(separator: ",") + "\n").utf8)
+        case .table:
+            return Array("line \(r.line): error: \(r.error ?? "")\n".utf8)
+        }
+    }
+
+    /// Parses one JSON line into an article record.
+    public static func jsonRecord(line: Int, bytes: ArraySlice<UInt8>) -> ArticleRecord {
+        let base = JSONLineParser.record(line: line, bytes: bytes)
+        var r = ArticleRecord(line: line, id: base.id, text: base.text, error: base.error)
+        if base.error == nil, let obj = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] {
+            r.date = obj["date"] as? String
+            r.title = obj["title"] as? String
+            r.source = obj["source"] as? String
+            if obj["date"] != nil, r.date == nil, !(obj["date"] is NSNull) { r.error = "\"date\" is not a string" }
+        }
+        return r
+    }
+}

@@ -1,0 +1,474 @@
+import Foundation
+import RhetorText
+
+/// How a quote sits in its sentence.
+public enum QuoteKind: String, Sendable {
+    /// A full statement, opening its sentence or following a cue and colon/comma.
+    case direct
+    /// Quoted words inside a paraphrase ("characterized the comments as “bizarre and threatening”").
+    case partial
+    /// One or two quoted words (scare quotes): reported, but not a statement of its own.
+    case fragment
+}
+
+/// One quoted statement with its speaker.
+public struct ExtractedQuote: Sendable, Equatable {
+    /// Code-point offsets of the quoted words, marks excluded, end exclusive.
+    public var start: Int
+    public var end: Int
+    public var text: String
+    public var kind: QuoteKind
+    /// Canonical speaker name, or nil when unknown.
+    public var speaker: String?
+    /// The mention that names the speaker in this article (a name, a title or a pronoun).
+    public var speakerStart: Int?
+    public var speakerEnd: Int?
+    public var speakerMention: String?
+    /// The attribution verb or phrase.
+    public var cue: String?
+}
+
+/// Finds quoted statements in an article and attributes each to a speaker.
+///
+/// Quotes come from `QuoteScanner`. Speakers come from mentions outside quotes: capitalised name
+/// runs with titles and modifiers (`President`, `French Defence Minister`) kept in the mention but
+/// stripped from the canonical name, organisation phrases (`the Russian defence ministry`), and
+/// pronouns and role nouns resolved to the most recent compatible speaker. Attribution patterns, in
+/// order: `“...,” X said` and `“...,” said X` right after the quote; the nearest cue before the quote
+/// in its sentence (`X said: “...”`, `X described Y as “...”`, `according to X`), whose speaker is the
+/// nearest mention before the cue, or the sentence's subject when the cue is a participle
+/// (`Macron, ..., rejecting ... as “ridiculous.”`); a later cue in the same sentence; else a quote
+/// that continues the previous quote's paragraph or opens the next one keeps its speaker.
+public struct QuoteExtractor: Sendable {
+    public let lexicon: AttributionLexicon
+    /// Alias → canonical name, matched case-insensitively on the canonical name.
+    public var aliases: [String: String]
+
+    public init(lexicon: AttributionLexicon, aliases: [String: String] = [:]) {
+        self.lexicon = lexicon
+        self.aliases = Dictionary(aliases.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    // MARK: - Internal structures
+
+    enum MentionKind: Equatable {
+        case name, org, pronounPerson, pronounGroup, pronounFirst, role
+    }
+
+    struct Mention {
+        var tokStart: Int
+        var tokEnd: Int
+        var charStart: Int
+        var charEnd: Int
+        var kind: MentionKind
+        /// Name tokens after titles and modifiers (names and orgs); the role word for roles.
+        var canonical: String
+        var titled: Bool
+        var sentence: Int
+        var isPerson = false
+    }
+
+    struct Cue {
+        var tokStart: Int
+        var tokEnd: Int
+        var kind: CueKind
+        var participle: Bool
+        var text: String
+    }
+
+    /// Everything about one article needed to attribute its quotes.
+    struct Article {
+        let scalars: [UInt32]
+        let tokens: [Token]
+        let inQuote: [Bool]
+        let sentence: [Int]
+        var mentions: [Mention] = []
+        var cues: [Cue] = []
+
+        func text(_ a: Int, _ b: Int) -> String {
+            var v = String.UnicodeScalarView()
+            for c in scalars[max(0, a)..<min(b, scalars.count)] { if let u = Unicode.Scalar(c) { v.append(u) } }
+            return String(v)
+        }
+
+        func tokenText(_ i: Int) -> String { text(Int(tokens[i].charStart), Int(tokens[i].charEnd)) }
+    }
+
+    // MARK: - Extraction
+
+    /// Extracts the quotes of one article, in text order.
+    ///
+    /// - Complexity: O(n) in the article length for scanning and tokenizing; attribution looks at
+    ///   one sentence (and the mention list up to it) per quote.
+    public func extract(_ text: String) -> [ExtractedQuote] {
+        let scalars = text.unicodeScalars.map(\.value)
+        let spans = QuoteScanner.scan(scalars)
+        var inQuoteChar = [Bool](repeating: false, count: scalars.count + 1)
+        for s in spans {
+            let hi = min(scalars.count - 1, s.closeMark ?? (s.end - 1))
+            if s.openMark <= hi { for k in s.openMark...hi { inQuoteChar[k] = true } }
+        }
+        let tokens = Tokenizer().tokenize(text)
+        let inQuote = tokens.map { inQuoteChar[Int($0.charStart)] }
+        var article = Article(scalars: scalars, tokens: tokens, inQuote: inQuote, sentence: sentences(scalars, tokens, spans))
+        article.mentions = mentions(article)
+        article.cues = cues(article)
+        resolvePersons(&article)
+
+        var result: [ExtractedQuote] = []
+        var previous: (quote: ExtractedQuote, span: QuoteSpan)?
+        for span in spans {
+            let firstTok = tokens.firstIndex { Int($0.charStart) >= span.start } ?? tokens.count
+            let endTok = tokens.firstIndex { Int($0.charStart) >= span.end } ?? tokens.count
+            let quoteTokens = firstTok < endTok ? Array(tokens[firstTok..<endTok]) : []
+            let words = quoteTokens.filter { $0.kind == .word || $0.kind == .number }.count
+            guard words > 0 else { continue }
+            let openTok = tokens.lastIndex { Int($0.charStart) <= span.openMark } ?? 0
+            let closeTok: Int? = span.closeMark.flatMap { c in tokens.firstIndex { Int($0.charStart) >= c } }
+            if isTitleOfWork(article, quoteTokens, openTok: openTok) { continue }
+            var q = ExtractedQuote(start: span.start, end: span.end, text: article.text(span.start, span.end),
+                                   kind: .partial, speaker: nil, speakerStart: nil, speakerEnd: nil, speakerMention: nil, cue: nil)
+            let attribution = attribute(article, openTok: openTok, closeTok: closeTok)
+            if let (m, cue) = attribution {
+                let (name, mention) = resolve(article, m)
+                q.speaker = name.map(applyAlias)
+                if name != nil {
+                    q.speakerStart = mention.charStart
+                    q.speakerEnd = mention.charEnd
+                    q.speakerMention = article.text(mention.charStart, mention.charEnd)
+                }
+                q.cue = cue
+            }
+            if q.speaker == nil, let prev = previous, continues(article, span, after: prev.span) {
+                q.speaker = prev.quote.speaker
+                q.speakerStart = prev.quote.speakerStart
+                q.speakerEnd = prev.quote.speakerEnd
+                q.speakerMention = prev.quote.speakerMention
+                q.cue = q.cue ?? prev.quote.cue
+            }
+            q.kind = words <= 2 ? .fragment : (startsStatement(article, openTok: openTok, quoteTokens: quoteTokens) ? .direct : .partial)
+            result.append(q)
+            previous = (q, span)
+        }
+        return result
+    }
+
+    func applyAlias(_ name: String) -> String { aliases[name.lowercased()] ?? name }
+
+    // MARK: - Sentences
+
+    /// The sentence number of every token. A sentence ends after `.`, `!` or `?` outside quotes
+    /// (or at a closing quote mark whose quote ends with one) when the next token starts with a
+    /// capital or an opening quote, unless the stop follows an abbreviation or an initial; and at
+    /// every paragraph break.
+    func sentences(_ s: [UInt32], _ tokens: [Token], _ spans: [QuoteSpan]) -> [Int] {
+        var out = [Int](repeating: 0, count: tokens.count)
+        var closeMarks = Set<Int>()
+        for sp in spans { if let c = sp.closeMark { closeMarks.insert(c) } }
+        var current = 0
+        for i in tokens.indices {
+            out[i] = current
+            guard i + 1 < tokens.count else { break }
+            let t = tokens[i], nxt = tokens[i + 1]
+            var paragraph = false
+            for k in Int(t.charEnd)..<Int(nxt.charStart) where s[k] == 0x0A { paragraph = true; break }
+            if paragraph { current += 1; continue }
+            let c = s[Int(t.charStart)]
+            let nextStartsSentence: Bool = {
+                let f = s[Int(nxt.charStart)]
+                return (f >= 0x41 && f <= 0x5A) || f == 0x201C || f == 0x22 || f == 0x2018 || f == 0xAB
+            }()
+            guard nextStartsSentence else { continue }
+            if (c == 0x2E && t.kind == .punct) || t.kind == .emphasis {
+                if i > 0, isAbbreviation(tokens[i - 1], s) { continue }
+                current += 1
+            } else if closeMarks.contains(Int(t.charStart)), i > 0 {
+                let p = s[Int(tokens[i - 1].charStart)]
+                if p == 0x2E || p == 0x21 || p == 0x3F { current += 1 }
+            }
+        }
+        return out
+    }
+
+    func isAbbreviation(_ t: Token, _ s: [UInt32]) -> Bool {
+        if t.kind == .word, t.charEnd - t.charStart == 1 { return true }  // an initial: J. Smith, U.S.
+        let withDot = TermHash.combine(t.hash, TermHash.term(Array(".".utf8)))
+        if let k = lexicon.words[withDot], k == .abbreviation || k == .title { return true }
+        return false
+    }
+
+    // MARK: - Mentions
+
+    func kindAt(_ a: Article, _ i: Int, limit: Int) -> (SpeakerWordKind, Int)? {
+        lexicon.longest(lexicon.words, max: lexicon.wordMaxTokens, a.tokens, at: i, limit: limit)
+    }
+
+    func isCapitalized(_ t: Token) -> Bool { t.kind == .word && (t.flags.contains(.capitalized) || t.flags.contains(.allCaps)) }
+
+    /// Name runs, organisation phrases, pronouns and role nouns outside quotes, in text order.
+    func mentions(_ a: Article) -> [Mention] {
+        let toks = a.tokens
+        let connectors: Set<String> = ["de", "van", "von", "bin", "al", "da", "del", "la", "le", "di", "du", "der", "den", "of"]
+        var out: [Mention] = []
+        var i = 0
+        while i < toks.count {
+            if a.inQuote[i] { i += 1; continue }
+            let t = toks[i]
+            // Pronouns and role nouns ("he", "the minister").
+            if let (k, len) = kindAt(a, i, limit: toks.count), [.pronounPerson, .pronounGroup, .pronounFirst, .pronounRole].contains(k) {
+                let kind: MentionKind = k == .pronounPerson ? .pronounPerson : k == .pronounGroup ? .pronounGroup : k == .pronounFirst ? .pronounFirst : .role
+                let role = kind == .role ? a.tokenText(i + len - 1).lowercased() : ""
+                // "The president" followed by a name is a titled name, handled below.
+                if !(kind == .role && i + len < toks.count && isCapitalized(toks[i + len])) {
+                    out.append(Mention(tokStart: i, tokEnd: i + len, charStart: Int(t.charStart), charEnd: Int(toks[i + len - 1].charEnd),
+                                       kind: kind, canonical: role, titled: false, sentence: a.sentence[i]))
+                    i += len
+                    continue
+                }
+            }
+            // Organisation phrases: determiner + up to four words + an organisation head noun.
+            let lower = a.tokenText(i).lowercased()
+            if ["the", "a", "an", "two", "three", "several", "some", "many"].contains(lower) {
+                var j = i + 1
+                var found: Int?
+                while j < min(toks.count, i + 6), toks[j].kind == .word, !a.inQuote[j], a.sentence[j] == a.sentence[i] {
+                    if let (k, len) = kindAt(a, j, limit: toks.count), k == .orgHead {
+                        found = j + len
+                        if j + len < toks.count, toks[j + len].kind == .word, (kindAt(a, j + len, limit: toks.count)?.0 == .orgHead) { j += len; continue }
+                        break
+                    }
+                    j += 1
+                }
+                if let end = found, end > i + 1 {
+                    let start = i + 1
+                    // A capitalised phrase ending in a head noun is handled as a name run below.
+                    if !isCapitalized(toks[start]) || !isCapitalized(toks[end - 1]) {
+                        let canonical = a.text(Int(toks[start].charStart), Int(toks[end - 1].charEnd))
+                        out.append(Mention(tokStart: start, tokEnd: end, charStart: Int(toks[start].charStart), charEnd: Int(toks[end - 1].charEnd),
+                                           kind: .org, canonical: canonical, titled: false, sentence: a.sentence[start]))
+                        i = end
+                        continue
+                    }
+                }
+            }
+            guard isCapitalized(t) else { i += 1; continue }
+            // A capitalised run: names with titles, initials and connectors.
+            var j = i
+            var runTokens: [Int] = []
+            while j < toks.count, !a.inQuote[j], a.sentence[j] == a.sentence[i] {
+                let u = toks[j]
+                if isCapitalized(u) {
+                    if let (k, _) = kindAt(a, j, limit: j + 1), k == .stop, !runTokens.isEmpty { break }
+                    runTokens.append(j)
+                    j += 1
+                    // Abbreviated titles and initials keep their full stop inside the run.
+                    if j < toks.count, a.scalars[Int(toks[j].charStart)] == 0x2E, toks[j].kind == .punct, toks[j].byteCount == 1,
+                       isAbbreviation(u, a.scalars), j + 1 < toks.count, isCapitalized(toks[j + 1]) {
+                        j += 1
+                    }
+                    continue
+                }
+                if u.kind == .word, connectors.contains(a.tokenText(j)), j + 1 < toks.count, isCapitalized(toks[j + 1]), !runTokens.isEmpty {
+                    j += 1
+                    continue
+                }
+                break
+            }
+            defer { i = max(j, i + 1) }
+            // Drop leading stop words ("But", "The", "Wednesday").
+            var start = i
+            while start < j, let (k, len) = kindAt(a, start, limit: j), k == .stop { start += len }
+            while start < j, !isCapitalized(toks[start]) { start += 1 }
+            guard start < j else { continue }
+            // Strip titles and modifiers from the canonical name.
+            var nameStart = start
+            var titled = false
+            while nameStart < j, let (k, len) = kindAt(a, nameStart, limit: j), k == .title || k == .modifier {
+                if k == .title { titled = true }
+                nameStart += len
+                while nameStart < j, toks[nameStart].kind == .punct { nameStart += 1 }
+            }
+            var isOrg = false
+            var k = start
+            while k < j {
+                if let (kind, len) = kindAt(a, k, limit: j), kind == .orgHead { isOrg = true; k += len } else { k += 1 }
+            }
+            let charStart = Int(toks[start].charStart)
+            let charEnd = Int(toks[j - 1].charEnd)
+            if nameStart >= j {
+                // Only a title ("President"): a role mention.
+                if titled {
+                    out.append(Mention(tokStart: start, tokEnd: j, charStart: charStart, charEnd: charEnd, kind: .role,
+                                       canonical: a.tokenText(j - 1).lowercased(), titled: true, sentence: a.sentence[start]))
+                }
+                continue
+            }
+            let name = (nameStart..<j).filter { toks[$0].kind != .punct || isInitialDot(a, $0) }.map { a.tokenText($0) }.joined(separator: " ")
+                .replacingOccurrences(of: " .", with: ".")
+            out.append(Mention(tokStart: start, tokEnd: j, charStart: charStart, charEnd: charEnd, kind: isOrg ? .org : .name,
+                               canonical: isOrg ? a.text(Int(toks[nameStart].charStart), charEnd) : name, titled: titled, sentence: a.sentence[start]))
+        }
+        return out
+    }
+
+    func isInitialDot(_ a: Article, _ i: Int) -> Bool { i > 0 && a.tokens[i].kind == .punct && a.tokens[i - 1].charEnd - a.tokens[i - 1].charStart == 1 }
+
+    /// Gives single-word names the article's full name with the same last word, and marks persons.
+    func resolvePersons(_ a: inout Article) {
+        var fullNames: [String: [String: Int]] = [:]  // last word → full name → count
+        for m in a.mentions where m.kind == .name {
+            let parts = m.canonical.split(separator: " ")
+            if parts.count >= 2, let last = parts.last { fullNames[String(last), default: [:]][m.canonical, default: 0] += 1 }
+        }
+        for i in a.mentions.indices where a.mentions[i].kind == .name {
+            let parts = a.mentions[i].canonical.split(separator: " ")
+            if parts.count == 1, let candidates = fullNames[String(parts[0])] {
+                a.mentions[i].canonical = candidates.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
+                a.mentions[i].isPerson = true
+            } else {
+                a.mentions[i].isPerson = parts.count >= 2 || a.mentions[i].titled
+            }
+        }
+    }
+
+    // MARK: - Cues
+
+    func cues(_ a: Article) -> [Cue] {
+        var out: [Cue] = []
+        var i = 0
+        while i < a.tokens.count {
+            if !a.inQuote[i], a.tokens[i].kind == .word, let (kind, len) = lexicon.longest(lexicon.cues, max: lexicon.cueMaxTokens, a.tokens, at: i, limit: a.tokens.count) {
+                let text = a.text(Int(a.tokens[i].charStart), Int(a.tokens[i + len - 1].charEnd))
+                out.append(Cue(tokStart: i, tokEnd: i + len, kind: kind, participle: text.lowercased().hasSuffix("ing"), text: text))
+                i += len
+            } else {
+                i += 1
+            }
+        }
+        return out
+    }
+
+    // MARK: - Attribution
+
+    /// The mention and cue text for the quote whose opening mark is token `openTok`.
+    func attribute(_ a: Article, openTok: Int, closeTok: Int?) -> (Mention, String?)? {
+        let sentOpen = a.sentence[openTok]
+        // 1. Right after the quote: “...,” X said / “...,” said X.
+        if let c = closeTok, c < a.tokens.count {
+            let sent = a.sentence[c]
+            var k = c + 1
+            while k < a.tokens.count, a.sentence[k] == sent, a.tokens[k].kind == .punct, !a.inQuote[k] { k += 1 }
+            if k < a.tokens.count, a.sentence[k] == sent, !a.inQuote[k] {
+                if let m = a.mentions.first(where: { $0.tokStart == k }),
+                   let cue = a.cues.first(where: { $0.tokStart >= m.tokEnd && $0.tokStart <= m.tokEnd + 12 && a.sentence[$0.tokStart] == sent && $0.kind != .phrase }),
+                   !(m.tokEnd..<cue.tokStart).contains(where: { a.inQuote[$0] }) {
+                    return (m, cue.text)
+                }
+                // Inverted order takes a finite speech verb right before its subject ("said Smith").
+                if let cue = a.cues.first(where: { $0.tokStart == k && $0.kind == .verb && !$0.participle }) {
+                    if let m = a.mentions.first(where: { $0.tokStart >= cue.tokEnd && $0.tokStart <= cue.tokEnd + 1 && a.sentence[$0.tokStart] == sent }) {
+                        return (m, cue.text)
+                    }
+                }
+            }
+        }
+        // 2. The nearest cue before the quote in its sentence; after "as", the nearest as-verb
+        // (X characterized the comments as “...”).
+        let afterAs = openTok > 0 && a.tokenText(openTok - 1).lowercased() == "as"
+        if let cue = a.cues.last(where: { $0.tokEnd <= openTok && a.sentence[$0.tokStart] == sentOpen && (!afterAs || $0.kind == .asVerb) })
+            ?? a.cues.last(where: { $0.tokEnd <= openTok && a.sentence[$0.tokStart] == sentOpen }) {
+            if let m = speaker(of: cue, in: a, sentence: sentOpen) { return (m, cue.text) }
+        }
+        // X: “...”
+        if openTok > 0, a.scalars[Int(a.tokens[openTok - 1].charStart)] == 0x3A,
+           let m = a.mentions.last(where: { $0.tokEnd == openTok - 1 && $0.sentence == sentOpen }) {
+            return (m, ":")
+        }
+        // 3. A later cue in the closing sentence (“...” on Tuesday, Smith said).
+        if let c = closeTok, c < a.tokens.count {
+            let sent = a.sentence[c]
+            if let cue = a.cues.first(where: { $0.tokStart > c && a.sentence[$0.tokStart] == sent }),
+               !(c + 1..<cue.tokStart).contains(where: { a.inQuote[$0] }),
+               let m = speaker(of: cue, in: a, sentence: sent, after: c) {
+                return (m, cue.text)
+            }
+        }
+        return nil
+    }
+
+    /// The speaker mention of a cue: the subject for participles, the mention after `according
+    /// to`, else the nearest mention before the cue (or after it, for inverted order).
+    func speaker(of cue: Cue, in a: Article, sentence: Int, after floor: Int = -1) -> Mention? {
+        let inSentence = a.mentions.filter { $0.sentence == sentence && $0.tokStart > floor }
+        if cue.kind == .phrase {
+            return inSentence.first { $0.tokStart >= cue.tokEnd }
+        }
+        if cue.participle {
+            if let subject = inSentence.first(where: { $0.tokEnd <= cue.tokStart && $0.kind != .pronounFirst }) { return subject }
+        }
+        if let before = inSentence.last(where: { $0.tokEnd <= cue.tokStart && $0.kind != .pronounFirst }) { return before }
+        return inSentence.first { $0.tokStart >= cue.tokEnd && $0.tokStart <= cue.tokEnd + 5 }
+    }
+
+    /// The canonical name and the naming mention for a mention, resolving pronouns and roles.
+    func resolve(_ a: Article, _ m: Mention) -> (String?, Mention) {
+        switch m.kind {
+        case .name, .org:
+            return (m.canonical, m)
+        case .pronounFirst:
+            return (nil, m)
+        case .pronounPerson, .role:
+            let before = a.mentions.filter { $0.tokEnd <= m.tokStart && $0.kind == .name && $0.isPerson }
+            if m.kind == .role, let titled = before.last(where: { $0.titled && a.text($0.charStart, $0.charEnd).lowercased().contains(m.canonical) }) {
+                return (titled.canonical, m)
+            }
+            // Prefer the latest sentence subject among recent sentences, else the latest person.
+            let recentSubjects = before.filter { s in
+                s.sentence >= m.sentence - 3 && !a.mentions.contains { $0.sentence == s.sentence && $0.tokStart < s.tokStart }
+            }
+            if let s = recentSubjects.last ?? before.last { return (s.canonical, m) }
+            return (nil, m)
+        case .pronounGroup:
+            if let o = a.mentions.last(where: { $0.tokEnd <= m.tokStart && ($0.kind == .org || ($0.kind == .name && !$0.isPerson)) }) {
+                return (o.canonical, m)
+            }
+            return (nil, m)
+        }
+    }
+
+    /// True when a quote without attribution continues the previous quote: a later paragraph of a
+    /// multi-paragraph quote, a quote in the same paragraph, or a paragraph that opens with a quote
+    /// right after the previous quote's paragraph.
+    func continues(_ a: Article, _ span: QuoteSpan, after prev: QuoteSpan) -> Bool {
+        if span.continuesPrevious { return true }
+        let from = prev.closeMark ?? prev.end
+        guard from < span.openMark else { return false }
+        var lastBreak: Int?
+        var breaks = 0
+        for k in from..<span.openMark where a.scalars[k] == 0x0A {
+            if lastBreak.map({ k != $0 + 1 }) ?? true { breaks += 1 }
+            lastBreak = k
+        }
+        if breaks == 0 { return true }
+        guard breaks == 1, let b = lastBreak else { return false }
+        return a.scalars[(b + 1)..<span.openMark].allSatisfy { QuoteScanner.isSpace($0) }
+    }
+
+    /// True when the quote opens its sentence, or follows a cue with a colon or comma.
+    func startsStatement(_ a: Article, openTok: Int, quoteTokens: [Token]) -> Bool {
+        guard let first = quoteTokens.first(where: { $0.kind == .word }), first.flags.contains(.capitalized) else { return false }
+        if openTok == 0 || a.sentence[openTok - 1] != a.sentence[openTok] { return true }
+        let p = a.scalars[Int(a.tokens[openTok - 1].charStart)]
+        return p == 0x3A || p == 0x2C
+    }
+
+    /// A quoted title of a work: Title Case words right after a work noun ("the film “Gone With the Wind”").
+    func isTitleOfWork(_ a: Article, _ quoteTokens: [Token], openTok: Int) -> Bool {
+        let words = quoteTokens.filter { $0.kind == .word }
+        guard !words.isEmpty, words.filter({ $0.byteCount >= 4 }).allSatisfy({ $0.flags.contains(.capitalized) }) else { return false }
+        for k in stride(from: openTok - 1, through: max(0, openTok - 3), by: -1) {
+            if let (kind, _) = kindAt(a, k, limit: k + 1), kind == .workNoun { return true }
+        }
+        return false
+    }
+}
