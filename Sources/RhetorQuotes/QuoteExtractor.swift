@@ -147,6 +147,16 @@ public struct QuoteExtractor: Sendable {
                 q.cue = q.cue ?? prev.quote.cue
             }
             q.kind = words <= 2 ? .fragment : (startsStatement(article, openTok: openTok, quoteTokens: quoteTokens) ? .direct : .partial)
+            if q.speaker == nil, q.kind != .direct,
+               let m = article.mentions.last(where: { $0.tokEnd <= openTok && $0.sentence == article.sentence[openTok] && $0.kind != .pronounFirst }) {
+                let (name, mention) = resolve(article, m)
+                if let name {
+                    q.speaker = applyAlias(name)
+                    q.speakerStart = mention.charStart
+                    q.speakerEnd = mention.charEnd
+                    q.speakerMention = article.text(mention.charStart, mention.charEnd)
+                }
+            }
             result.append(q)
             previous = (q, span)
         }
@@ -210,6 +220,10 @@ public struct QuoteExtractor: Sendable {
         let toks = a.tokens
         let connectors: Set<String> = ["de", "van", "von", "bin", "al", "da", "del", "la", "le", "di", "du", "der", "den", "of"]
         var out: [Mention] = []
+        // Words the article also writes in lower case ("back", "early") are not names when they
+        // open a sentence.
+        var lowercaseWords = Set<UInt64>()
+        for t in toks where t.kind == .word && !t.flags.contains(.capitalized) && !t.flags.contains(.allCaps) { lowercaseWords.insert(t.hash) }
         var i = 0
         while i < toks.count {
             if a.inQuote[i] { i += 1; continue }
@@ -228,7 +242,7 @@ public struct QuoteExtractor: Sendable {
             }
             // Organisation phrases: determiner + up to four words + an organisation head noun.
             let lower = a.tokenText(i).lowercased()
-            if ["the", "a", "an", "two", "three", "several", "some", "many"].contains(lower) {
+            if ["the", "a", "an", "two", "three", "several", "some", "many", "his", "her", "their", "its", "our", "other", "another", "both", "all", "most"].contains(lower) {
                 var j = i + 1
                 var found: Int?
                 while j < min(toks.count, i + 6), toks[j].kind == .word, !a.inQuote[j], a.sentence[j] == a.sentence[i] {
@@ -295,6 +309,12 @@ public struct QuoteExtractor: Sendable {
             }
             let charStart = Int(toks[start].charStart)
             let charEnd = Int(toks[j - 1].charEnd)
+            let opensSentence = start == 0 || a.sentence[start - 1] != a.sentence[start]
+            if opensSentence, j - start == 1, !titled {
+                let word = a.tokenText(start).lowercased()
+                let nextIsStop = j < toks.count && toks[j].kind == .word && kindAt(a, j, limit: j + 1)?.0 == .stop
+                if lowercaseWords.contains(toks[start].hash) || word.hasSuffix("ing") || word.hasSuffix("ly") || nextIsStop { continue }
+            }
             if nameStart >= j {
                 // Only a title ("President"): a role mention.
                 if titled {
@@ -355,10 +375,13 @@ public struct QuoteExtractor: Sendable {
         let sentOpen = a.sentence[openTok]
         // 1. Right after the quote: “...,” X said / “...,” said X.
         if let c = closeTok, c < a.tokens.count {
-            let sent = a.sentence[c]
             var k = c + 1
-            while k < a.tokens.count, a.sentence[k] == sent, a.tokens[k].kind == .punct, !a.inQuote[k] { k += 1 }
-            if k < a.tokens.count, a.sentence[k] == sent, !a.inQuote[k] {
+            while k < a.tokens.count, a.tokens[k].kind == .punct, !a.inQuote[k], !paragraphBreak(a, k - 1, k) { k += 1 }
+            // The attribution may follow a quote that ends with ! or ? ("All the way!" Dawson
+            // shouted); after a full stop the next sentence is a new one.
+            let sent = k < a.tokens.count ? a.sentence[k] : a.sentence[c]
+            let endsWithStop = c > 0 && a.scalars[Int(a.tokens[c - 1].charStart)] == 0x2E
+            if k < a.tokens.count, !a.inQuote[k], !paragraphBreak(a, c, k), sent == a.sentence[c] || !endsWithStop {
                 if let m = a.mentions.first(where: { $0.tokStart == k }),
                    let cue = a.cues.first(where: { $0.tokStart >= m.tokEnd && $0.tokStart <= m.tokEnd + 12 && a.sentence[$0.tokStart] == sent && $0.kind != .phrase }),
                    !(m.tokEnd..<cue.tokStart).contains(where: { a.inQuote[$0] }) {
@@ -399,15 +422,35 @@ public struct QuoteExtractor: Sendable {
     /// The speaker mention of a cue: the subject for participles, the mention after `according
     /// to`, else the nearest mention before the cue (or after it, for inverted order).
     func speaker(of cue: Cue, in a: Article, sentence: Int, after floor: Int = -1) -> Mention? {
-        let inSentence = a.mentions.filter { $0.sentence == sentence && $0.tokStart > floor }
+        let inSentence = a.mentions.filter { $0.sentence == sentence && $0.tokStart > floor && $0.kind != .pronounFirst }
         if cue.kind == .phrase {
             return inSentence.first { $0.tokStart >= cue.tokEnd }
         }
-        if cue.participle {
-            if let subject = inSentence.first(where: { $0.tokEnd <= cue.tokStart && $0.kind != .pronounFirst }) { return subject }
+        let before = inSentence.filter { $0.tokEnd <= cue.tokStart }
+        let prevIsComma = cue.tokStart > 0 && a.tokens[cue.tokStart - 1].kind == .punct && a.scalars[Int(a.tokens[cue.tokStart - 1].charStart)] == 0x2C
+        // Inverted after a comma: "..., says Carl Anthony, ..."
+        if prevIsComma, !cue.participle, let m = inSentence.first(where: { $0.tokStart == cue.tokEnd && $0.kind == .name }) { return m }
+        if cue.participle, let subject = before.first { return subject }
+        // The subject right before the verb, with only lower-case words between ("Moscow suggested",
+        // "Trump has repeatedly said").
+        if let m = before.last, (m.tokEnd..<cue.tokStart).count <= 3,
+           (m.tokEnd..<cue.tokStart).allSatisfy({ a.tokens[$0].kind == .word && !isCapitalized(a.tokens[$0]) }) {
+            return m
         }
-        if let before = inSentence.last(where: { $0.tokEnd <= cue.tokStart && $0.kind != .pronounFirst }) { return before }
+        // An appositive or relative clause between subject and verb ("Whitman, a former candidate
+        // who now runs HPE, labeled ..."): the mention before the comma that opens it.
+        if prevIsComma {
+            var k = cue.tokStart - 2
+            while k > 0, !(a.tokens[k].kind == .punct && a.scalars[Int(a.tokens[k].charStart)] == 0x2C), a.sentence[k] == sentence { k -= 1 }
+            if let m = before.last(where: { $0.tokEnd == k }) { return m }
+        }
+        if let m = before.last { return m }
         return inSentence.first { $0.tokStart >= cue.tokEnd && $0.tokStart <= cue.tokEnd + 5 }
+    }
+
+    func paragraphBreak(_ a: Article, _ t: Int, _ u: Int) -> Bool {
+        guard t < u, u < a.tokens.count else { return false }
+        return a.scalars[Int(a.tokens[t].charEnd)..<Int(a.tokens[u].charStart)].contains(0x0A)
     }
 
     /// The canonical name and the naming mention for a mention, resolving pronouns and roles.

@@ -78,6 +78,9 @@ public enum QuoteScanner {
             if isSpace(p) { return false }
             return !isLetterOrDigit(q)
         }
+        func emitWide(_ open: (family: Family, open: Int, continues: Bool), closeAt: Int) {
+            emit(open, closeAt: closeAt, end: closeAt)
+        }
         func emit(_ open: (family: Family, open: Int, continues: Bool), closeAt: Int?, end: Int) {
             let start = open.open + 1
             guard end > start else { return }
@@ -116,7 +119,28 @@ public enum QuoteScanner {
                 i += 1
                 continue
             }
-            switch classify(c) {
+            // Two apostrophes ('') are one straight double mark, as some wires print them.
+            var mark = classify(c)
+            var width = 1
+            if c == 0x27, i + 1 < n, s[i + 1] == 0x27 {
+                mark = .either(.double)
+                width = 2
+            }
+            if width == 2 {
+                let p = prev(i), q = i + 2 < n ? s[i + 2] : 0x20
+                let opens = !isSpace(q) && !isLetterOrDigit(p)
+                let closes = !isSpace(p) && !isLetterOrDigit(q)
+                if let k = stack.lastIndex(where: { $0.family == .double }), closes || !opens {
+                    let open = stack[k]
+                    stack.removeSubrange(k...)
+                    if k == 0 { emitWide(open, closeAt: i) }
+                } else if opens {
+                    stack.append((.double, i + 1, false))  // the quote starts after both marks
+                }
+                i += 2
+                continue
+            }
+            switch mark {
             case .none:
                 break
             case .open(let f):

@@ -120,3 +120,30 @@ enum AliasFile {
         return out
     }
 }
+
+struct EvalQuotes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval-quotes",
+        abstract: "Quote precision, quote recall and speaker accuracy on PolNeAR's gold attributions."
+    )
+
+    @Option(help: "The PolNeAR directory (default: ../shared/data/attribution/polnear).") var polnear: String?
+    @Option(help: "Split: dev or train.") var split: String = "dev"
+    @Option(help: "Lexicon directory.") var lexicons: String?
+
+    func run() throws {
+        try runOrExit {
+            let dir = try polnear.map { URL(fileURLWithPath: $0) }
+                ?? DataLocator.dataDirectory(nil).appendingPathComponent("attribution/polnear")
+            let lexDir = try lexicons.map { URL(fileURLWithPath: $0) } ?? DataLocator.lexiconDirectory(nil)
+            let extractor = QuoteExtractor(lexicon: try AttributionLexicon(directory: lexDir))
+            let r = try PolNeAREvaluation.run(extractor: extractor, splitDirectory: dir.appendingPathComponent(split))
+            print("PolNeAR \(split): \(r.articles) articles, \(r.gold) gold direct quotes, \(r.predicted) predicted (\(r.fragmentsPredicted) fragments)")
+            print(String(format: "quote precision   %.4f  (%d / %d)", r.precision, r.correct, r.predicted))
+            print(String(format: "  without fragments %.4f", r.statementPrecision))
+            print(String(format: "quote recall      %.4f  (%d / %d)", r.recall, r.found, r.gold))
+            print(String(format: "speaker accuracy  %.4f  (%d / %d found quotes with a gold source)", r.speakerAccuracy, r.speakerRight, r.withSource))
+            return 0
+        }
+    }
+}
