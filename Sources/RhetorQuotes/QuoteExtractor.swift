@@ -147,8 +147,7 @@ public struct QuoteExtractor: Sendable {
                 q.cue = q.cue ?? prev.quote.cue
             }
             q.kind = words <= 2 ? .fragment : (startsStatement(article, openTok: openTok, quoteTokens: quoteTokens) ? .direct : .partial)
-            if q.speaker == nil, q.kind != .direct,
-               let m = article.mentions.last(where: { $0.tokEnd <= openTok && $0.sentence == article.sentence[openTok] && $0.kind != .pronounFirst }) {
+            if q.speaker == nil, q.kind != .direct, let m = subject(article, sentence: article.sentence[openTok], before: openTok) {
                 let (name, mention) = resolve(article, m)
                 if let name {
                     q.speaker = applyAlias(name)
@@ -186,7 +185,7 @@ public struct QuoteExtractor: Sendable {
             let c = s[Int(t.charStart)]
             let nextStartsSentence: Bool = {
                 let f = s[Int(nxt.charStart)]
-                return (f >= 0x41 && f <= 0x5A) || f == 0x201C || f == 0x22 || f == 0x2018 || f == 0xAB
+                return (f >= 0x41 && f <= 0x5A) || f == 0x201C || f == 0x22 || f == 0x2018 || f == 0xAB || (f == 0x27 && nxt.byteCount == 2)
             }()
             guard nextStartsSentence else { continue }
             if (c == 0x2E && t.kind == .punct) || t.kind == .emphasis {
@@ -246,9 +245,9 @@ public struct QuoteExtractor: Sendable {
                 var j = i + 1
                 var found: Int?
                 while j < min(toks.count, i + 6), toks[j].kind == .word, !a.inQuote[j], a.sentence[j] == a.sentence[i] {
-                    if let (k, len) = kindAt(a, j, limit: toks.count), k == .orgHead {
+                    if let (k, len) = kindAt(a, j, limit: toks.count), k == .orgHead || k == .title {
                         found = j + len
-                        if j + len < toks.count, toks[j + len].kind == .word, (kindAt(a, j + len, limit: toks.count)?.0 == .orgHead) { j += len; continue }
+                        if j + len < toks.count, toks[j + len].kind == .word, let nk = kindAt(a, j + len, limit: toks.count)?.0, nk == .orgHead || nk == .title { j += len; continue }
                         break
                     }
                     j += 1
@@ -407,6 +406,15 @@ public struct QuoteExtractor: Sendable {
            let m = a.mentions.last(where: { $0.tokEnd == openTok - 1 && $0.sentence == sentOpen }) {
             return (m, ":")
         }
+        // A quote opening a paragraph after one that ends with a colon ("Cruz continued:").
+        if openTok > 0, a.scalars[Int(a.tokens[openTok - 1].charStart)] == 0x3A, paragraphBreak(a, openTok - 1, openTok) {
+            let sent = a.sentence[openTok - 1]
+            if let cue = a.cues.last(where: { $0.tokEnd <= openTok - 1 && a.sentence[$0.tokStart] == sent }),
+               let m = speaker(of: cue, in: a, sentence: sent) {
+                return (m, cue.text)
+            }
+            if let m = a.mentions.last(where: { $0.sentence == sent && $0.kind != .pronounFirst }) { return (m, ":") }
+        }
         // 3. A later cue in the closing sentence (“...” on Tuesday, Smith said).
         if let c = closeTok, c < a.tokens.count {
             let sent = a.sentence[c]
@@ -430,7 +438,8 @@ public struct QuoteExtractor: Sendable {
         let prevIsComma = cue.tokStart > 0 && a.tokens[cue.tokStart - 1].kind == .punct && a.scalars[Int(a.tokens[cue.tokStart - 1].charStart)] == 0x2C
         // Inverted after a comma: "..., says Carl Anthony, ..."
         if prevIsComma, !cue.participle, let m = inSentence.first(where: { $0.tokStart == cue.tokEnd && $0.kind == .name }) { return m }
-        if cue.participle, let subject = before.first { return subject }
+        let coordinated = cue.tokStart > 0 && ["and", "but"].contains(a.tokenText(cue.tokStart - 1).lowercased())
+        if cue.participle || coordinated, let subject = subject(a, sentence: sentence, before: cue.tokStart) { return subject }
         // The subject right before the verb, with only lower-case words between ("Moscow suggested",
         // "Trump has repeatedly said").
         if let m = before.last, (m.tokEnd..<cue.tokStart).count <= 3,
@@ -446,6 +455,19 @@ public struct QuoteExtractor: Sendable {
         }
         if let m = before.last { return m }
         return inSentence.first { $0.tokStart >= cue.tokEnd && $0.tokStart <= cue.tokEnd + 5 }
+    }
+
+    /// The subject of a sentence: its first mention, after a leading prepositional phrase
+    /// ("In his first YouTube dispatches, Santilli ...") when there is one.
+    func subject(_ a: Article, sentence: Int, before limit: Int) -> Mention? {
+        let candidates = a.mentions.filter { $0.sentence == sentence && $0.tokEnd <= limit && $0.kind != .pronounFirst }
+        guard let first = candidates.first else { return nil }
+        guard let start = a.sentence.firstIndex(of: sentence), a.tokens[start].kind == .word,
+              kindAt(a, start, limit: start + 1)?.0 == .stop, !a.mentions.contains(where: { $0.tokStart == start }) else { return first }
+        // Skip to the first comma of the sentence.
+        var k = start
+        while k < limit, a.sentence[k] == sentence, !(a.tokens[k].kind == .punct && a.scalars[Int(a.tokens[k].charStart)] == 0x2C) { k += 1 }
+        return candidates.first { $0.tokStart > k } ?? first
     }
 
     func paragraphBreak(_ a: Article, _ t: Int, _ u: Int) -> Bool {
