@@ -10,6 +10,9 @@ public enum CueKind: String, Sendable {
     case asVerb = "as-verb"
     /// according to X
     case phrase
+    /// A third-person form that is also a common noun (notes, remarks): a cue only right after a
+    /// quote and its speaker.
+    case postVerb = "post-verb"
 }
 
 /// What a word means for finding speakers.
@@ -46,7 +49,7 @@ public struct AttributionLexicon: Sendable {
         let ck = try cueFile.column("kind")
         for row in cueFile.rows {
             guard let kind = CueKind(rawValue: row.fields[ck]) else {
-                throw DataFileError(path: cueFile.path, line: row.line, problem: "kind '\(row.fields[ck])' is not verb, as-verb or phrase")
+                throw DataFileError(path: cueFile.path, line: row.line, problem: "kind '\(row.fields[ck])' is not verb, as-verb, phrase or post-verb")
             }
             let toks = PhraseKey.tokens(of: row.term)
             cues[TermHash.phrase(toks)] = kind

@@ -82,8 +82,48 @@ public struct QuoteExtractor: Sendable {
         let tokens: [Token]
         let inQuote: [Bool]
         let sentence: [Int]
-        var mentions: [Mention] = []
-        var cues: [Cue] = []
+        var mentions: [Mention] = [] { didSet { mentionRanges = Self.ranges(mentions.map(\.sentence)) } }
+        var cues: [Cue] = [] { didSet { cueRanges = Self.ranges(cues.map { sentence[$0.tokStart] }) } }
+        /// Sentence → the range of its mentions (or cues) in text order.
+        var mentionRanges: [Int: Range<Int>] = [:]
+        var cueRanges: [Int: Range<Int>] = [:]
+        /// The first token of every sentence.
+        var sentenceStarts: [Int: Int] = [:]
+
+        static func ranges(_ keys: [Int]) -> [Int: Range<Int>] {
+            var out: [Int: Range<Int>] = [:]
+            var i = 0
+            while i < keys.count {
+                var j = i
+                while j < keys.count, keys[j] == keys[i] { j += 1 }
+                out[keys[i]] = i..<j
+                i = j
+            }
+            return out
+        }
+
+        func mentions(in s: Int) -> ArraySlice<Mention> { mentionRanges[s].map { mentions[$0] } ?? [] }
+        func cues(in s: Int) -> ArraySlice<Cue> { cueRanges[s].map { cues[$0] } ?? [] }
+
+        /// The index of the first token starting at or after code point `c` (binary search).
+        func token(atOrAfter c: Int) -> Int {
+            var lo = 0, hi = tokens.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if Int(tokens[mid].charStart) < c { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+
+        /// The index of the first mention starting at or after token `t` (binary search).
+        func mentionIndex(atOrAfter t: Int) -> Int {
+            var lo = 0, hi = mentions.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if mentions[mid].tokStart < t { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
 
         func text(_ a: Int, _ b: Int) -> String {
             var v = String.UnicodeScalarView()
@@ -111,6 +151,7 @@ public struct QuoteExtractor: Sendable {
         let tokens = Tokenizer().tokenize(text)
         let inQuote = tokens.map { inQuoteChar[Int($0.charStart)] }
         var article = Article(scalars: scalars, tokens: tokens, inQuote: inQuote, sentence: sentences(scalars, tokens, spans))
+        for (i, s) in article.sentence.enumerated().reversed() { article.sentenceStarts[s] = i }
         article.mentions = mentions(article)
         article.cues = cues(article)
         resolvePersons(&article)
@@ -118,13 +159,16 @@ public struct QuoteExtractor: Sendable {
         var result: [ExtractedQuote] = []
         var previous: (quote: ExtractedQuote, span: QuoteSpan)?
         for span in spans {
-            let firstTok = tokens.firstIndex { Int($0.charStart) >= span.start } ?? tokens.count
-            let endTok = tokens.firstIndex { Int($0.charStart) >= span.end } ?? tokens.count
+            let firstTok = article.token(atOrAfter: span.start)
+            let endTok = article.token(atOrAfter: span.end)
             let quoteTokens = firstTok < endTok ? Array(tokens[firstTok..<endTok]) : []
             let words = quoteTokens.filter { $0.kind == .word || $0.kind == .number }.count
             guard words > 0 else { continue }
-            let openTok = tokens.lastIndex { Int($0.charStart) <= span.openMark } ?? 0
-            let closeTok: Int? = span.closeMark.flatMap { c in tokens.firstIndex { Int($0.charStart) >= c } }
+            let openTok = max(0, min(tokens.count - 1, article.token(atOrAfter: span.openMark + 1) - 1))
+            let closeTok: Int? = span.closeMark.flatMap { c in
+                let t = article.token(atOrAfter: c)
+                return t < tokens.count ? t : nil
+            }
             if isTitleOfWork(article, quoteTokens, openTok: openTok) { continue }
             var q = ExtractedQuote(start: span.start, end: span.end, text: article.text(span.start, span.end),
                                    kind: .partial, speaker: nil, speakerStart: nil, speakerEnd: nil, speakerMention: nil, cue: nil)
@@ -291,7 +335,7 @@ public struct QuoteExtractor: Sendable {
             // Drop leading stop words ("But", "The", "Wednesday").
             var start = i
             while start < j, let (k, len) = kindAt(a, start, limit: j), k == .stop { start += len }
-            while start < j, !isCapitalized(toks[start]) { start += 1 }
+            while start < j, !isCapitalized(toks[start]) || lexicon.cues[toks[start].hash] != nil { start += 1 }
             guard start < j else { continue }
             // Strip titles and modifiers from the canonical name.
             var nameStart = start
@@ -381,14 +425,14 @@ public struct QuoteExtractor: Sendable {
             let sent = k < a.tokens.count ? a.sentence[k] : a.sentence[c]
             let endsWithStop = c > 0 && a.scalars[Int(a.tokens[c - 1].charStart)] == 0x2E
             if k < a.tokens.count, !a.inQuote[k], !paragraphBreak(a, c, k), sent == a.sentence[c] || !endsWithStop {
-                if let m = a.mentions.first(where: { $0.tokStart == k }),
-                   let cue = a.cues.first(where: { $0.tokStart >= m.tokEnd && $0.tokStart <= m.tokEnd + 12 && a.sentence[$0.tokStart] == sent && $0.kind != .phrase }),
+                if let m = a.mentions(in: sent).first(where: { $0.tokStart == k }),
+                   let cue = a.cues(in: sent).first(where: { $0.tokStart >= m.tokEnd && $0.tokStart <= m.tokEnd + 12 && $0.kind != .phrase }),
                    !(m.tokEnd..<cue.tokStart).contains(where: { a.inQuote[$0] }) {
                     return (m, cue.text)
                 }
                 // Inverted order takes a finite speech verb right before its subject ("said Smith").
-                if let cue = a.cues.first(where: { $0.tokStart == k && $0.kind == .verb && !$0.participle }) {
-                    if let m = a.mentions.first(where: { $0.tokStart >= cue.tokEnd && $0.tokStart <= cue.tokEnd + 1 && a.sentence[$0.tokStart] == sent }) {
+                if let cue = a.cues(in: sent).first(where: { $0.tokStart == k && $0.kind == .verb && !$0.participle }) {
+                    if let m = a.mentions(in: sent).first(where: { $0.tokStart >= cue.tokEnd && $0.tokStart <= cue.tokEnd + 1 }) {
                         return (m, cue.text)
                     }
                 }
@@ -397,28 +441,28 @@ public struct QuoteExtractor: Sendable {
         // 2. The nearest cue before the quote in its sentence; after "as", the nearest as-verb
         // (X characterized the comments as “...”).
         let afterAs = openTok > 0 && a.tokenText(openTok - 1).lowercased() == "as"
-        if let cue = a.cues.last(where: { $0.tokEnd <= openTok && a.sentence[$0.tokStart] == sentOpen && (!afterAs || $0.kind == .asVerb) })
-            ?? a.cues.last(where: { $0.tokEnd <= openTok && a.sentence[$0.tokStart] == sentOpen }) {
+        let before = a.cues(in: sentOpen).filter { $0.tokEnd <= openTok && $0.kind != .postVerb }
+        if let cue = before.last(where: { !afterAs || $0.kind == .asVerb }) ?? before.last {
             if let m = speaker(of: cue, in: a, sentence: sentOpen) { return (m, cue.text) }
         }
         // X: “...”
         if openTok > 0, a.scalars[Int(a.tokens[openTok - 1].charStart)] == 0x3A,
-           let m = a.mentions.last(where: { $0.tokEnd == openTok - 1 && $0.sentence == sentOpen }) {
+           let m = a.mentions(in: sentOpen).last(where: { $0.tokEnd == openTok - 1 }) {
             return (m, ":")
         }
         // A quote opening a paragraph after one that ends with a colon ("Cruz continued:").
         if openTok > 0, a.scalars[Int(a.tokens[openTok - 1].charStart)] == 0x3A, paragraphBreak(a, openTok - 1, openTok) {
             let sent = a.sentence[openTok - 1]
-            if let cue = a.cues.last(where: { $0.tokEnd <= openTok - 1 && a.sentence[$0.tokStart] == sent }),
+            if let cue = a.cues(in: sent).last(where: { $0.tokEnd <= openTok - 1 && $0.kind != .postVerb }),
                let m = speaker(of: cue, in: a, sentence: sent) {
                 return (m, cue.text)
             }
-            if let m = a.mentions.last(where: { $0.sentence == sent && $0.kind != .pronounFirst }) { return (m, ":") }
+            if let m = a.mentions(in: sent).last(where: { $0.kind != .pronounFirst }) { return (m, ":") }
         }
         // 3. A later cue in the closing sentence (“...” on Tuesday, Smith said).
         if let c = closeTok, c < a.tokens.count {
             let sent = a.sentence[c]
-            if let cue = a.cues.first(where: { $0.tokStart > c && a.sentence[$0.tokStart] == sent }),
+            if let cue = a.cues(in: sent).first(where: { $0.tokStart > c }),
                !(c + 1..<cue.tokStart).contains(where: { a.inQuote[$0] }),
                let m = speaker(of: cue, in: a, sentence: sent, after: c) {
                 return (m, cue.text)
@@ -430,7 +474,7 @@ public struct QuoteExtractor: Sendable {
     /// The speaker mention of a cue: the subject for participles, the mention after `according
     /// to`, else the nearest mention before the cue (or after it, for inverted order).
     func speaker(of cue: Cue, in a: Article, sentence: Int, after floor: Int = -1) -> Mention? {
-        let inSentence = a.mentions.filter { $0.sentence == sentence && $0.tokStart > floor && $0.kind != .pronounFirst }
+        let inSentence = a.mentions(in: sentence).filter { $0.tokStart > floor && $0.kind != .pronounFirst }
         if cue.kind == .phrase {
             return inSentence.first { $0.tokStart >= cue.tokEnd }
         }
@@ -460,10 +504,10 @@ public struct QuoteExtractor: Sendable {
     /// The subject of a sentence: its first mention, after a leading prepositional phrase
     /// ("In his first YouTube dispatches, Santilli ...") when there is one.
     func subject(_ a: Article, sentence: Int, before limit: Int) -> Mention? {
-        let candidates = a.mentions.filter { $0.sentence == sentence && $0.tokEnd <= limit && $0.kind != .pronounFirst }
+        let candidates = a.mentions(in: sentence).filter { $0.tokEnd <= limit && $0.kind != .pronounFirst }
         guard let first = candidates.first else { return nil }
-        guard let start = a.sentence.firstIndex(of: sentence), a.tokens[start].kind == .word,
-              kindAt(a, start, limit: start + 1)?.0 == .stop, !a.mentions.contains(where: { $0.tokStart == start }) else { return first }
+        guard let start = a.sentenceStarts[sentence], a.tokens[start].kind == .word,
+              kindAt(a, start, limit: start + 1)?.0 == .stop, !a.mentions(in: sentence).contains(where: { $0.tokStart == start }) else { return first }
         // Skip to the first comma of the sentence.
         var k = start
         while k < limit, a.sentence[k] == sentence, !(a.tokens[k].kind == .punct && a.scalars[Int(a.tokens[k].charStart)] == 0x2C) { k += 1 }
@@ -483,23 +527,29 @@ public struct QuoteExtractor: Sendable {
         case .pronounFirst:
             return (nil, m)
         case .pronounPerson, .role:
-            let before = a.mentions.filter { $0.tokEnd <= m.tokStart && $0.kind == .name && $0.isPerson }
+            // Look back over at most `lookBack` mentions, so resolution stays O(1) per quote.
+            let before = a.mentions[max(0, a.mentionIndex(atOrAfter: m.tokStart) - Self.lookBack)..<a.mentionIndex(atOrAfter: m.tokStart)]
+                .filter { $0.tokEnd <= m.tokStart && $0.kind == .name && $0.isPerson }
             if m.kind == .role, let titled = before.last(where: { $0.titled && a.text($0.charStart, $0.charEnd).lowercased().contains(m.canonical) }) {
                 return (titled.canonical, m)
             }
             // Prefer the latest sentence subject among recent sentences, else the latest person.
             let recentSubjects = before.filter { s in
-                s.sentence >= m.sentence - 3 && !a.mentions.contains { $0.sentence == s.sentence && $0.tokStart < s.tokStart }
+                s.sentence >= m.sentence - 3 && a.mentions(in: s.sentence).first?.tokStart == s.tokStart
             }
             if let s = recentSubjects.last ?? before.last { return (s.canonical, m) }
             return (nil, m)
         case .pronounGroup:
-            if let o = a.mentions.last(where: { $0.tokEnd <= m.tokStart && ($0.kind == .org || ($0.kind == .name && !$0.isPerson)) }) {
+            let window = a.mentions[max(0, a.mentionIndex(atOrAfter: m.tokStart) - Self.lookBack)..<a.mentionIndex(atOrAfter: m.tokStart)]
+            if let o = window.last(where: { $0.tokEnd <= m.tokStart && ($0.kind == .org || ($0.kind == .name && !$0.isPerson)) }) {
                 return (o.canonical, m)
             }
             return (nil, m)
         }
     }
+
+    /// How many earlier mentions pronoun resolution looks at.
+    static let lookBack = 200
 
     /// True when a quote without attribution continues the previous quote: a later paragraph of a
     /// multi-paragraph quote, a quote in the same paragraph, or a paragraph that opens with a quote
