@@ -59,6 +59,9 @@ public enum QuoteScanner {
     }
     static func isDigit(_ c: UInt32) -> Bool { c >= 0x30 && c <= 0x39 }
 
+    /// The deepest nesting of open quotes kept.
+    static let maxDepth = 4
+
     /// Scans `text` (as Unicode scalar values) and returns quote spans in text order.
     public static func scan(_ s: [UInt32]) -> [QuoteSpan] {
         let n = s.count
@@ -102,6 +105,9 @@ public enum QuoteScanner {
         var i = 0
         while i < n {
             let c = s[i]
+            // Real quotes nest two or three deep; a deeper stack is stray marks. Capping it keeps
+            // every step O(1), so the scan stays linear on adversarial input.
+            if stack.count > maxDepth { stack.removeLast(stack.count - maxDepth) }
             if c == 0x0A {
                 // Inner quotes never cross a paragraph; the outermost may continue.
                 if let outer = stack.first {
