@@ -172,7 +172,10 @@ public struct QuoteExtractor: Sendable {
             if isTitleOfWork(article, quoteTokens, openTok: openTok) { continue }
             var q = ExtractedQuote(start: span.start, end: span.end, text: article.text(span.start, span.end),
                                    kind: .partial, speaker: nil, speakerStart: nil, speakerEnd: nil, speakerMention: nil, cue: nil)
+            if inHeadline(article, span) { continue }
             let attribution = attribute(article, openTok: openTok, closeTok: closeTok)
+            // Title Case words with no speech cue are a title (a show, a book, a song), not a statement.
+            if attribution == nil, !span.continuesPrevious, isTitleCase(quoteTokens) { continue }
             if let (m, cue) = attribution {
                 let (name, mention) = resolve(article, m)
                 q.speaker = name.map(applyAlias)
@@ -575,6 +578,31 @@ public struct QuoteExtractor: Sendable {
         if openTok == 0 || a.sentence[openTok - 1] != a.sentence[openTok] { return true }
         let p = a.scalars[Int(a.tokens[openTok - 1].charStart)]
         return p == 0x3A || p == 0x2C
+    }
+
+    /// True when every word of four or more letters is capitalised (and there is one).
+    func isTitleCase(_ quoteTokens: [Token]) -> Bool {
+        let long = quoteTokens.filter { $0.kind == .word && $0.byteCount >= 4 }
+        return !long.isEmpty && long.allSatisfy { $0.flags.contains(.capitalized) || $0.flags.contains(.allCaps) }
+    }
+
+    /// True when the quote sits in a headline: the first paragraph, at most 30 words, not ending
+    /// with sentence punctuation (a title line above the body).
+    func inHeadline(_ a: Article, _ span: QuoteSpan) -> Bool {
+        var lo = span.openMark
+        while lo > 0, a.scalars[lo - 1] != 0x0A { lo -= 1 }
+        // Only the article's first paragraph can be its headline.
+        guard a.scalars[0..<lo].allSatisfy({ QuoteScanner.isSpace($0) }) else { return false }
+        var hi = span.end
+        while hi < a.scalars.count, a.scalars[hi] != 0x0A { hi += 1 }
+        var last = hi - 1
+        while last > lo, QuoteScanner.isSpace(a.scalars[last]) { last -= 1 }
+        guard last > lo else { return false }
+        var k = last
+        while k > lo, [0x201D, 0x22, 0x27, 0x2019, 0xBB, 0x29].contains(a.scalars[k]) { k -= 1 }
+        if [0x2E, 0x21, 0x3F, 0x3A, 0x2026].contains(a.scalars[k]) { return false }
+        let words = a.tokens[a.token(atOrAfter: lo)..<a.token(atOrAfter: hi)].filter { $0.kind == .word }.count
+        return words <= 30
     }
 
     /// A quoted title of a work: Title Case words right after a work noun ("the film “Gone With the Wind”").
