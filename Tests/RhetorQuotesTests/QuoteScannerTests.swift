@@ -1,0 +1,70 @@
+import Testing
+@testable import RhetorQuotes
+
+/// Each quote-mark case, in sentences written for these tests.
+@Suite struct QuoteScannerTests {
+    func quotes(_ text: String) -> [String] {
+        let scalars = Array(text.unicodeScalars)
+        return QuoteScanner.scan(scalars.map(\.value)).map { span in
+            var v = String.UnicodeScalarView()
+            v.append(contentsOf: scalars[span.start..<span.end])
+            return String(v)
+        }
+    }
+
+    @Test func curlyAndStraightDoubleQuotes() {
+        #expect(quotes("She said “we will win” and left.") == ["we will win"])
+        #expect(quotes("She said \"we will win\" and left.") == ["we will win"])
+        #expect(quotes("“One,” he said. “Two.”") == ["One,", "Two."])
+    }
+
+    @Test func guillemetsAndLowNineMarks() {
+        #expect(quotes("Il a dit «non merci» hier.") == ["non merci"])
+    }
+
+    @Test func apostrophesAreNotQuotes() {
+        #expect(quotes("Russia’s ministries’ services don't care.").isEmpty)
+        #expect(quotes("“The ministries’ staff won’t talk,” she said.") == ["The ministries’ staff won’t talk,"])
+    }
+
+    @Test func nestedSingleQuotesStayInsideTheOuterQuote() {
+        #expect(quotes("“He told me ‘never again’ twice,” she said.") == ["He told me ‘never again’ twice,"])
+        #expect(quotes("\"He told me 'never again' twice,\" she said.") == ["He told me 'never again' twice,"])
+    }
+
+    @Test func topLevelSingleQuotes() {
+        #expect(quotes("Leaders denounce ‘threatening’ remarks") == ["threatening"])
+    }
+
+    @Test func doubledApostrophesAreADoubleMark() {
+        #expect(quotes("''We are ready,'' the mayor said.") == ["We are ready,"])
+    }
+
+    @Test func multiParagraphQuotes() {
+        let text = "“The first part goes on.\n\n“The second part ends here,” she said."
+        #expect(quotes(text) == ["The first part goes on.", "The second part ends here,"])
+        let spans = QuoteScanner.scan(Array(text.unicodeScalars).map(\.value))
+        #expect(spans[1].continuesPrevious)
+    }
+
+    @Test func unbalancedMarksRecoverAtTheParagraphEnd() {
+        let text = "He said “this never closes.\nNext paragraph with “a real quote” here."
+        #expect(quotes(text) == ["a real quote"])
+        #expect(quotes("A stray ” closer and “fine” after.") == ["fine"])
+    }
+
+    @Test func inchMarksAreNotQuotes() {
+        #expect(quotes("a 6\" pipe and a 12\" board").isEmpty)
+    }
+
+    @Test func manyMarksStayLinear() {
+        // 20,000 marks of every kind; the scan must finish and find the balanced ones.
+        var text = ""
+        for i in 0..<5_000 { text += "He said “word \(i)” and \"x\" ‘y’ " }
+        let found = QuoteScanner.scan(Array(text.unicodeScalars).map(\.value))
+        #expect(found.count == 15_000)
+        let stray = String(repeating: "“ ", count: 20_000) + "\nThen “ok then.”"
+        let found2 = quotes(stray)
+        #expect(found2.count == 1 && found2.first == "ok then.", "\(found2.count) quotes")
+    }
+}
