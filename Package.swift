@@ -31,7 +31,7 @@ let package = Package(
         .testTarget(name: "RhetorKernelsTests", dependencies: ["_RhetorKernels"]),
         .testTarget(name: "RhetorTextTests", dependencies: ["RhetorText"]),
         .testTarget(name: "RhetorScoringTests", dependencies: ["RhetorScoring", "RhetorText"]),
-        .testTarget(name: "RhetorQuotesTests", dependencies: ["RhetorQuotes", "RhetorText"]),
+        .testTarget(name: "RhetorQuotesTests", dependencies: ["RhetorQuotes", "RhetorText", "Rhetor"]),
         .testTarget(name: "RhetorCLITests", dependencies: ["Rhetor"]),
     ]
 )
