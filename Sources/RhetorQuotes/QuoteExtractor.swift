@@ -598,20 +598,28 @@ public struct QuoteExtractor: Sendable {
         var last = hi - 1
         while last > lo, QuoteScanner.isSpace(a.scalars[last]) { last -= 1 }
         guard last > lo else { return false }
+        let words = a.tokens[a.token(atOrAfter: lo)..<a.token(atOrAfter: hi)].filter { $0.kind == .word }
+        guard words.count <= 30 else { return false }
+        // A headline in Title Case, whatever its last mark.
+        let long = words.filter { $0.byteCount >= 4 }
+        if long.count >= 3, long.filter({ $0.flags.contains(.capitalized) || $0.flags.contains(.allCaps) }).count * 10 >= long.count * 7 { return true }
         var k = last
         while k > lo, [0x201D, 0x22, 0x27, 0x2019, 0xBB, 0x29].contains(a.scalars[k]) { k -= 1 }
-        if [0x2E, 0x21, 0x3F, 0x3A, 0x2026].contains(a.scalars[k]) { return false }
-        let words = a.tokens[a.token(atOrAfter: lo)..<a.token(atOrAfter: hi)].filter { $0.kind == .word }.count
-        return words <= 30
+        return ![0x2E, 0x21, 0x3F, 0x3A, 0x2026].contains(a.scalars[k])
     }
 
-    /// A quoted title of a work: Title Case words right after a work noun ("the film “Gone With the Wind”").
+    /// A quoted title of a work: Title Case words after a work noun ("the film “...”"), a
+    /// possessive or a preposition ("on CBS's “Face the Nation,”", "in his 1994 “Contract with America”").
     func isTitleOfWork(_ a: Article, _ quoteTokens: [Token], openTok: Int) -> Bool {
-        let words = quoteTokens.filter { $0.kind == .word }
-        guard !words.isEmpty, words.filter({ $0.byteCount >= 4 }).allSatisfy({ $0.flags.contains(.capitalized) }) else { return false }
+        guard isTitleCase(quoteTokens) else { return false }
         for k in stride(from: openTok - 1, through: max(0, openTok - 3), by: -1) {
             if let (kind, _) = kindAt(a, k, limit: k + 1), kind == .workNoun { return true }
         }
-        return false
+        guard openTok > 0 else { return false }
+        let prev = a.tokens[openTok - 1]
+        if prev.kind == .clitic { return true }
+        let word = a.tokenText(openTok - 1).lowercased()
+        return ["on", "in", "at", "of", "from", "by", "his", "her", "their", "its", "our", "my", "your"].contains(word)
+            || (prev.kind == .number && openTok > 1 && ["his", "her", "their", "its", "the"].contains(a.tokenText(openTok - 2).lowercased()))
     }
 }
