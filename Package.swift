@@ -11,10 +11,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // MARK: - Public API
-        .target(name: "Rhetor", dependencies: ["RhetorText", "RhetorScoring", "RhetorQuotes"]),
+        .target(name: "Rhetor", dependencies: ["RhetorText", "RhetorScoring", "RhetorQuotes", "RhetorTimeline"]),
         .executableTarget(
             name: "rhetor",
             dependencies: ["Rhetor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -26,12 +27,14 @@ let package = Package(
         .target(name: "RhetorText", dependencies: ["_RhetorKernels"]),
         .target(name: "RhetorScoring", dependencies: ["RhetorText", "CBLAS"]),
         .target(name: "RhetorQuotes", dependencies: ["RhetorText", "RhetorScoring"]),
+        .target(name: "RhetorTimeline", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
 
         // MARK: - Tests
         .testTarget(name: "RhetorKernelsTests", dependencies: ["_RhetorKernels"]),
         .testTarget(name: "RhetorTextTests", dependencies: ["RhetorText"]),
         .testTarget(name: "RhetorScoringTests", dependencies: ["RhetorScoring", "RhetorText"]),
         .testTarget(name: "RhetorQuotesTests", dependencies: ["RhetorQuotes", "RhetorText", "Rhetor"]),
+        .testTarget(name: "RhetorTimelineTests", dependencies: ["RhetorTimeline"]),
         .testTarget(name: "RhetorCLITests", dependencies: ["Rhetor"]),
     ]
 )

@@ -6,6 +6,7 @@ set -euo pipefail
 need=()
 dpkg -s libblas-dev >/dev/null 2>&1 || need+=(libblas-dev)
 dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
 if ((${#need[@]})); then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -369,15 +369,17 @@ public struct QuoteExtractor: Sendable {
                 }
                 continue
             }
-            let name = (nameStart..<j).filter { toks[$0].kind != .punct || isInitialDot(a, $0) }.map { a.tokenText($0) }.joined(separator: " ")
-                .replacingOccurrences(of: " .", with: ".")
+            // Middle initials do not name a different person: "Donald J. Trump" is "Donald Trump".
+            var nameTokens = (nameStart..<j).filter { toks[$0].kind != .punct }
+            if nameTokens.count >= 3 {
+                nameTokens = nameTokens.enumerated().filter { k, t in k == 0 || k == nameTokens.count - 1 || toks[t].charEnd - toks[t].charStart > 1 }.map(\.element)
+            }
+            let name = nameTokens.map { t in a.tokenText(t) + (toks[t].charEnd - toks[t].charStart == 1 ? "." : "") }.joined(separator: " ")
             out.append(Mention(tokStart: start, tokEnd: j, charStart: charStart, charEnd: charEnd, kind: isOrg ? .org : .name,
                                canonical: isOrg ? a.text(Int(toks[nameStart].charStart), charEnd) : name, titled: titled, sentence: a.sentence[start]))
         }
         return out
     }
-
-    func isInitialDot(_ a: Article, _ i: Int) -> Bool { i > 0 && a.tokens[i].kind == .punct && a.tokens[i - 1].charEnd - a.tokens[i - 1].charStart == 1 }
 
     /// Gives single-word names the article's full name with the same last word, and marks persons.
     func resolvePersons(_ a: inout Article) {

@@ -72,6 +72,9 @@ func runOrExit(_ body: () throws -> Int32) throws {
     } catch let e as DataFileError {
         printError("rhetor: \(e.description)")
         code = 2
+    } catch let e as InputError {
+        printError("rhetor: \(e.description)")
+        code = 2
     }
     if code != 0 { throw ExitCode(code) }
 }
