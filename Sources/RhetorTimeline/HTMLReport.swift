@@ -31,7 +31,7 @@ public enum HTMLReport {
 
     /// A line chart of per-period means with confidence bands, one series per speaker.
     static func chart(_ series: [(speaker: String, color: String, points: [TimelinePoint])], period: Period, metric: Metric) -> String {
-        let w = 920.0, h = 300.0, left = 56.0, right = 16.0, top = 12.0, bottom = 44.0
+        let w = 920.0, h = 300.0, left = 56.0, right = 40.0, top = 12.0, bottom = 44.0
         let all = series.flatMap(\.points)
         guard let lo = all.map(\.periodIndex).min(), let hi = all.map(\.periodIndex).max() else { return "<p>No dated quotes.</p>" }
         var yMin = all.map { $0.ci(for: metric)?.low ?? $0.mean }.min()!, yMax = all.map { $0.ci(for: metric)?.high ?? $0.mean }.max()!

@@ -282,10 +282,7 @@ public final class TimelineStore: @unchecked Sendable {
     /// Quotes of the given speakers (canonical names or aliases, case-insensitive) with valid
     /// dates in `from...to`, in date order; also the number left out for a missing or bad date.
     public func quotes(speakers: [String], excludeFragments: Bool, from: PlainDate? = nil, to: PlainDate? = nil) throws -> (quotes: [ReportQuote], undated: Int) {
-        // Lower-cased canonical name → the canonical name as first requested.
-        var requested: [String: String] = [:]
-        for s in speakers { let r = try resolve(s); requested[r.lowercased()] = requested[r.lowercased()] ?? r }
-        let wanted = Set(requested.keys)
+        let wanted = Set(try speakers.map { try resolve($0).lowercased() })
         let surnames = try surnameMap()
         // Stored names that display as a wanted name: the name itself and one-word names mapped to it.
         var names = Array(wanted)
@@ -301,13 +298,22 @@ public final class TimelineStore: @unchecked Sendable {
                 """, arguments: StatementArguments(names))
             var out: [ReportQuote] = []
             var undated = 0
+            // Each speaker is shown under its most frequent stored spelling ("Hillary Clinton", not
+            // a typo's "HIllary Clinton").
+            var spellings: [String: [String: Int]] = [:]
+            var matched: [(Row, String)] = []
             for r in rows {
+                let name = display(r["s"], aliased: r["aliased"], surnames: surnames)
+                guard wanted.contains(name.lowercased()) else { continue }
+                spellings[name.lowercased(), default: [:]][name, default: 0] += 1
+                matched.append((r, name))
+            }
+            let shown = spellings.mapValues { $0.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }!.key }
+            for (r, name) in matched {
                 guard let ds: String = r["date"], let d = PlainDate(ds) else { undated += 1; continue }
                 if let from, d < from { continue }
                 if let to, to < d { continue }
-                let name = display(r["s"], aliased: r["aliased"], surnames: surnames)
-                guard let canonical = requested[name.lowercased()] else { continue }
-                out.append(ReportQuote(speaker: canonical, date: d, article: r["article"], text: r["text"], kind: r["kind"],
+                out.append(ReportQuote(speaker: shown[name.lowercased()]!, date: d, article: r["article"], text: r["text"], kind: r["kind"],
                                        hostility: r["hostility"], certainty: r["certainty"], valence: r["valence"], explanation: r["explanation"]))
             }
             return (out, undated)

@@ -157,8 +157,10 @@ struct TimelineCommand: ParsableCommand {
             guard weight == "none" || weight == "length" else { throw UsageFailure("--weight is none or length") }
             guard rolling >= 1, minN >= 1 else { throw UsageFailure("--rolling and --min-n must be at least 1") }
             let store = try database.open()
-            let names = try speaker.map { try store.resolve($0) }
             let (quotes, undated) = try store.quotes(speakers: speaker, excludeFragments: filter.excludeFragments)
+            // The requested speakers, in the order given, under the names the store shows.
+            let shownByKey = Dictionary(quotes.map { ($0.speaker.lowercased(), $0.speaker) }, uniquingKeysWith: { a, _ in a })
+            let names = try speaker.map { let r = try store.resolve($0); return shownByKey[r.lowercased()] ?? r }
             if undated > 0 { printError("rhetor timeline: \(undated) quotes without a valid date left out") }
             let speakersFound = Set(quotes.map(\.speaker))
             for (given, name) in zip(speaker, names) where !speakersFound.contains(where: { $0.lowercased() == name.lowercased() }) {
@@ -244,13 +246,13 @@ struct Compare: ParsableCommand {
                 let r = try range.first.map(parseRange) ?? (nil, nil)
                 for s in speaker {
                     let q = try store.quotes(speakers: [s], excludeFragments: filter.excludeFragments, from: r.0, to: r.1).quotes
-                    sides.append((try store.resolve(s), q.map { $0.value(metric) }))
+                    sides.append((q.first?.speaker ?? (try store.resolve(s)), q.map { $0.value(metric) }))
                 }
             } else if speaker.count == 1 && range.count == 2 {
                 for r in range {
                     let (from, to) = try parseRange(r)
                     let q = try store.quotes(speakers: speaker, excludeFragments: filter.excludeFragments, from: from, to: to).quotes
-                    sides.append(("\(try store.resolve(speaker[0])) \(r)", q.map { $0.value(metric) }))
+                    sides.append(("\(q.first?.speaker ?? (try store.resolve(speaker[0]))) \(r)", q.map { $0.value(metric) }))
                 }
             } else {
                 throw UsageFailure("give two --speaker, or one --speaker with two --range")

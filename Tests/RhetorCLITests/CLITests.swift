@@ -24,8 +24,9 @@ enum CLI {
         var outBytes: Data
     }
 
-    static func run(_ args: [String], stdin: Data = Data()) throws -> Result {
+    static func run(_ args: [String], stdin: Data = Data(), environment: [String: String] = [:]) throws -> Result {
         let p = Process()
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         p.executableURL = executable
         p.arguments = args
         p.currentDirectoryURL = root
