@@ -246,13 +246,13 @@ struct Compare: ParsableCommand {
                 let r = try range.first.map(parseRange) ?? (nil, nil)
                 for s in speaker {
                     let q = try store.quotes(speakers: [s], excludeFragments: filter.excludeFragments, from: r.0, to: r.1).quotes
-                    sides.append((q.first?.speaker ?? (try store.resolve(s)), q.map { $0.value(metric) }))
+                    sides.append((try q.first?.speaker ?? store.resolve(s), q.map { $0.value(metric) }))
                 }
             } else if speaker.count == 1 && range.count == 2 {
                 for r in range {
                     let (from, to) = try parseRange(r)
                     let q = try store.quotes(speakers: speaker, excludeFragments: filter.excludeFragments, from: from, to: to).quotes
-                    sides.append(("\(q.first?.speaker ?? (try store.resolve(speaker[0]))) \(r)", q.map { $0.value(metric) }))
+                    sides.append(("\(try q.first?.speaker ?? store.resolve(speaker[0])) \(r)", q.map { $0.value(metric) }))
                 }
             } else {
                 throw UsageFailure("give two --speaker, or one --speaker with two --range")
