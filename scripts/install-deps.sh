@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Rhetor builds against, if they are missing: libblas-dev (CBLAS
-# header and libblas.so.3), libsqlite3-dev and pkg-config. Needs root (or sudo) only when
+# header and libblas.so.3), libsqlite3-dev (for GRDB) and pkg-config. Needs root (or sudo) only when
 # something is missing.
 set -euo pipefail
 need=()

@@ -135,12 +135,17 @@ public enum HTMLReport {
         html += "<h1>\(escape(title))</h1><p class=\"sub\">Made by <code>\(escape(command))</code>.</p>"
         let w = 700.0, rowH = 60.0, left = 220.0, right = 30.0
         let sides = [c.a, c.b]
-        let bounds: (Double, Double) = metric == .valence ? (-1, 1) : (0, 1)
+        // Zoom on the data: both intervals with a margin, inside the score's range.
+        let full: (Double, Double) = metric == .valence ? (-1, 1) : (0, 1)
+        let lows = sides.enumerated().map { sideCI[$0.offset]?.0 ?? $0.element.mean }
+        let highs = sides.enumerated().map { sideCI[$0.offset]?.1 ?? $0.element.mean }
+        var bounds = (max(full.0, lows.min()! - 0.05), min(full.1, highs.max()! + 0.05))
+        if bounds.1 - bounds.0 < 0.1 { bounds.1 = min(full.1, bounds.0 + 0.1) }
         func x(_ v: Double) -> Double { left + (v - bounds.0) / (bounds.1 - bounds.0) * (w - left - right) }
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(rowH * 2 + 40))\">"
         for k in 0...4 {
             let v = bounds.0 + (bounds.1 - bounds.0) * Double(k) / 4
-            svg += "<line x1=\"\(fmt(x(v), 1))\" x2=\"\(fmt(x(v), 1))\" y1=\"0\" y2=\"\(Int(rowH * 2))\" stroke=\"#e5e5e5\"/><text x=\"\(fmt(x(v), 1))\" y=\"\(Int(rowH * 2 + 16))\" font-size=\"11\" text-anchor=\"middle\" fill=\"#555\">\(fmt(v, 2))</text>"
+            svg += "<line x1=\"\(fmt(x(v), 1))\" x2=\"\(fmt(x(v), 1))\" y1=\"0\" y2=\"\(Int(rowH * 2))\" stroke=\"#e5e5e5\"/><text x=\"\(fmt(x(v), 1))\" y=\"\(Int(rowH * 2 + 16))\" font-size=\"11\" text-anchor=\"middle\" fill=\"#555\">\(fmt(v, 3))</text>"
         }
         for (i, s) in sides.enumerated() {
             let cy = rowH * Double(i) + rowH / 2
