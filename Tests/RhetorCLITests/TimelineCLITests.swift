@@ -124,3 +124,39 @@ import Testing
         #expect(rows.contains("Emmanuel Macron,5,1,2024-04-04,2024-04-04"))
     }
 }
+
+@Suite(.serialized) struct PolNeARTimelineTests {
+    /// The PolNeAR dev articles as article JSON lines, built from metadata.tsv (skipped without ../shared).
+    static func devArticles() throws -> Data? {
+        let root = CLI.shared.appendingPathComponent("data/attribution/polnear")
+        guard let meta = try? String(contentsOf: root.appendingPathComponent("metadata.tsv"), encoding: .utf8) else { return nil }
+        var out = Data()
+        var seen = Set<String>()
+        let lines = meta.split(whereSeparator: \.isNewline).map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        guard let header = lines.first, let c = header.firstIndex(of: "compartment"), let f = header.firstIndex(of: "filename"),
+              let d = header.firstIndex(of: "publication_date") else { return nil }
+        for row in lines.dropFirst() where row.count == header.count && row[c] == "dev" && !seen.contains(row[f]) {
+            seen.insert(row[f])
+            let text = try String(contentsOf: root.appendingPathComponent("dev/text/\(row[f]).txt"), encoding: .utf8)
+            out.append(try JSONSerialization.data(withJSONObject: ["id": row[f], "date": row[d], "text": text], options: [.sortedKeys]))
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    @Test func polnearIngestsAndGivesAMonthlyTimelineOfBothCandidates() throws {
+        guard let input = try Self.devArticles() else { return }
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("rhetor-\(UUID().uuidString).sqlite").path
+        let aliases = CLI.root.appendingPathComponent("samples/aliases-us2016.tsv").path
+        let r = try CLI.run(["ingest", "--db", db, "--aliases", aliases], stdin: input)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("84 articles: 84 inserted"))
+        let t = try CLI.run(["timeline", "--db", db, "--speaker", "Donald Trump", "--speaker", "Hillary Clinton", "--by", "month", "--format", "jsonl"])
+        let points = t.stdout.split(separator: "\n").map(CLI.json)
+        for name in ["Donald Trump", "Hillary Clinton"] {
+            let mine = points.filter { $0["speaker"] as? String == name }
+            #expect(mine.map { $0["period"] as? String }.contains("2016-09"), "\(name)")
+            #expect(mine.contains { ($0["n"] as? Int ?? 0) >= 10 && $0["ciLow"] is NSNumber }, "\(name)")
+        }
+    }
+}
