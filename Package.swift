@@ -27,14 +27,14 @@ let package = Package(
         .target(name: "RhetorText", dependencies: ["_RhetorKernels"]),
         .target(name: "RhetorScoring", dependencies: ["RhetorText", "CBLAS"]),
         .target(name: "RhetorQuotes", dependencies: ["RhetorText", "RhetorScoring"]),
-        .target(name: "RhetorTimeline", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "RhetorTimeline", dependencies: ["RhetorText", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // MARK: - Tests
         .testTarget(name: "RhetorKernelsTests", dependencies: ["_RhetorKernels"]),
         .testTarget(name: "RhetorTextTests", dependencies: ["RhetorText"]),
         .testTarget(name: "RhetorScoringTests", dependencies: ["RhetorScoring", "RhetorText"]),
         .testTarget(name: "RhetorQuotesTests", dependencies: ["RhetorQuotes", "RhetorText", "Rhetor"]),
-        .testTarget(name: "RhetorTimelineTests", dependencies: ["RhetorTimeline"]),
+        .testTarget(name: "RhetorTimelineTests", dependencies: ["RhetorTimeline", "RhetorText"]),
         .testTarget(name: "RhetorCLITests", dependencies: ["Rhetor"]),
     ]
 )

@@ -44,33 +44,29 @@ public struct AttributionLexicon: Sendable {
         try cueFile.expectName("speech-cues")
         let speakerFile = try LexiconFile(contentsOf: directory.appendingPathComponent("speakers.tsv"))
         try speakerFile.expectName("speakers")
-        var cues: [UInt64: CueKind] = [:]
-        var cueMax = 1
-        let ck = try cueFile.column("kind")
-        for row in cueFile.rows {
-            guard let kind = CueKind(rawValue: row.fields[ck]) else {
-                throw DataFileError(path: cueFile.path, line: row.line, problem: "kind '\(row.fields[ck])' is not verb, as-verb, phrase or post-verb")
-            }
-            let toks = PhraseKey.tokens(of: row.term)
-            cues[TermHash.phrase(toks)] = kind
-            cueMax = max(cueMax, toks.count)
-        }
-        var words: [UInt64: SpeakerWordKind] = [:]
-        var wordMax = 1
-        let wk = try speakerFile.column("kind")
-        for row in speakerFile.rows {
-            guard let kind = SpeakerWordKind(rawValue: row.fields[wk]) else {
-                throw DataFileError(path: speakerFile.path, line: row.line, problem: "kind '\(row.fields[wk])' is not a known speaker word kind")
-            }
-            let toks = PhraseKey.tokens(of: row.term)
-            words[TermHash.phrase(toks)] = kind
-            wordMax = max(wordMax, toks.count)
-        }
+        let (cues, cueMax) = try Self.table(cueFile, CueKind.self)
+        let (words, wordMax) = try Self.table(speakerFile, SpeakerWordKind.self)
         self.cues = cues
         self.words = words
         cueMaxTokens = cueMax
         wordMaxTokens = wordMax
         files = [cueFile.name: (cueFile.version, cueFile.sha256), speakerFile.name: (speakerFile.version, speakerFile.sha256)]
+    }
+
+    /// A lexicon's terms keyed by phrase hash, with their `kind` column, and the longest phrase.
+    static func table<K: RawRepresentable>(_ file: LexiconFile, _: K.Type) throws -> ([UInt64: K], Int) where K.RawValue == String {
+        let kindColumn = try file.column("kind")
+        var out: [UInt64: K] = [:]
+        var longest = 1
+        for row in file.rows {
+            guard let kind = K(rawValue: row.fields[kindColumn]) else {
+                throw DataFileError(path: file.path, line: row.line, problem: "kind '\(row.fields[kindColumn])' is not one of this lexicon's kinds")
+            }
+            let toks = PhraseKey.tokens(of: row.term)
+            out[TermHash.phrase(toks)] = kind
+            longest = max(longest, toks.count)
+        }
+        return (out, longest)
     }
 
     /// The longest entry of `table` starting at token `i`: (kind, token count).

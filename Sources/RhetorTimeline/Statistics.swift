@@ -1,3 +1,4 @@
+import RhetorText
 import Foundation
 
 /// Student's t distribution: CDF through the regularized incomplete beta function, quantile by
@@ -108,7 +109,7 @@ public struct Comparison: Sendable {
         let pooled = (((na - 1) * va + (nb - 1) * vb) / (na + nb - 2)).squareRoot()
         // Permutation test on the difference of means (sums suffice: the total is fixed).
         var all = x + y
-        var rng = PermutationRNG(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let total = all.reduce(0, +)
         var extreme = 0
         let observed = abs(diff) - 1e-12
@@ -129,18 +130,5 @@ public struct Comparison: Sendable {
             difference: diff, ciLow: diff - t * se, ciHigh: diff + t * se,
             pValue: Double(extreme + 1) / Double(permutations + 1),
             effectSize: pooled > 0 ? diff / pooled : 0, permutations: permutations, degreesOfFreedom: df)
-    }
-}
-
-/// SplitMix64, for reproducible permutations.
-struct PermutationRNG {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

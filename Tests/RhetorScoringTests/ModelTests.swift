@@ -1,4 +1,5 @@
 import Foundation
+import RhetorText
 import Testing
 @testable import RhetorScoring
 

@@ -1,4 +1,5 @@
 import Foundation
+import RhetorText
 import Testing
 @testable import RhetorTimeline
 
@@ -155,15 +156,9 @@ import Testing
 
 /// A seeded generator with a Box-Muller normal, for simulations.
 struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
+    var base: SplitMix64
+    init(seed: UInt64) { base = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { base.next() }
     mutating func normal() -> Double {
         let u1 = max(Double(next() >> 11) / Double(1 << 53), 1e-300)
         let u2 = Double(next() >> 11) / Double(1 << 53)
