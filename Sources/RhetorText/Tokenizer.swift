@@ -47,14 +47,18 @@ private struct Scanner {
     let n: Int
     var i = 0
     var chars = 0
+    /// The byte-class table, held here so the hot loop does not re-check the global's lazy
+    /// initialization (`swift_once`) on every byte.
+    let table: [ByteClass]
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         p = bytes
         n = bytes.count
+        table = ByteClass.table
     }
 
     @inline(__always) func cls(_ j: Int) -> ByteClass {
-        ByteClass.table[Int(p[j])]
+        table[Int(p[j])]
     }
 
     mutating func run(into tokens: inout [Token]) {
@@ -245,7 +249,7 @@ private struct Scanner {
         var j = a
         while j < b {
             let byte = p[j]
-            switch ByteClass.table[Int(byte)] {
+            switch table[Int(byte)] {
             case .upper:
                 upper += 1
                 if j == a { flags.insert(.capitalized) }

@@ -26,31 +26,46 @@ public struct JSONWriter {
         bytes.append(0x22)
     }
 
-    /// A number rounded to `decimals` places, written without exponent (`-0` becomes `0`).
+    /// A number rounded to `decimals` places, written without exponent (`-0` becomes `0`),
+    /// trailing zeros dropped; non-finite numbers become `null`.
     public mutating func number(_ x: Double, decimals: Int = 4) {
-        raw(Self.format(x, decimals: decimals))
+        Self.appendNumber(x, decimals: decimals, to: &bytes)
     }
 
     /// The fixed-point text of a number, the same on every platform and locale.
     public static func format(_ x: Double, decimals: Int = 4) -> String {
-        guard x.isFinite else { return "null" }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let r = (x * scale).rounded()
-        if r == 0 { return "0" }
-        let neg = r < 0
-        let digits = String(Int64(abs(r)))
-        var s: String
-        if decimals == 0 {
-            s = digits
-        } else {
-            let padded = String(repeating: "0", count: max(0, decimals + 1 - digits.count)) + digits
-            let cut = padded.index(padded.endIndex, offsetBy: -decimals)
-            s = padded[..<cut] + "." + padded[cut...]
-            while s.hasSuffix("0") { s.removeLast() }
-            if s.hasSuffix(".") { s.removeLast() }
+        var out: [UInt8] = []
+        appendNumber(x, decimals: decimals, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static let powers: [Double] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
+
+    /// Writes the digits straight into `out`: no intermediate strings.
+    static func appendNumber(_ x: Double, decimals: Int, to out: inout [UInt8]) {
+        guard x.isFinite, decimals >= 0, decimals < powers.count, abs(x) < 9e15 / powers[decimals] else {
+            out.append(contentsOf: x.isFinite ? Array(String(x).utf8) : Array("null".utf8))
+            return
         }
-        return neg ? "-" + s : s
+        let r = Int64((x * powers[decimals]).rounded())
+        if r == 0 { out.append(0x30); return }
+        if r < 0 { out.append(0x2D) }
+        var v = r.magnitude
+        var digits = [UInt8](repeating: 0x30, count: 20)
+        var n = 0
+        while v > 0 || n <= decimals {
+            digits[n] = 0x30 + UInt8(v % 10)
+            v /= 10
+            n += 1
+        }
+        // digits[0..<n] are least significant first; the first `decimals` are the fraction.
+        var firstKept = 0
+        while firstKept < decimals, digits[firstKept] == 0x30 { firstKept += 1 }
+        for i in stride(from: n - 1, through: decimals, by: -1) { out.append(digits[i]) }
+        if firstKept < decimals {
+            out.append(0x2E)
+            for i in stride(from: decimals - 1, through: firstKept, by: -1) { out.append(digits[i]) }
+        }
     }
 
     /// `"key":` ready for a value.

@@ -37,11 +37,16 @@ public final class ScorePipeline: Sendable {
     public let scorer: BatchScorer
     public let options: ScoreOptions
     let modelTag: String
+    /// The model tag as a JSON string literal, escaped once.
+    let modelTagJSON: String
 
     public init(model: LinearModel, options: ScoreOptions) {
         scorer = BatchScorer(model: model)
         self.options = options
         modelTag = "\(model.manifest.name)@\(model.manifest.version)"
+        var w = JSONWriter()
+        w.string(modelTag)
+        modelTagJSON = String(decoding: w.bytes, as: UTF8.self)
     }
 
     /// Scores every record from `input`, calling `write` with output bytes batch by batch.
@@ -107,6 +112,20 @@ public final class ScorePipeline: Sendable {
         return counts
     }
 
+    /// True when the text holds nothing but white space; scans bytes and looks at characters
+    /// only when a non-ASCII byte could be Unicode white space.
+    static func isBlank(_ t: String) -> Bool {
+        var nonASCII = false
+        for b in t.utf8 {
+            switch b {
+            case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D: continue
+            case 0x80...: nonASCII = true
+            default: return false
+            }
+        }
+        return !nonASCII || t.allSatisfy(\.isWhitespace)
+    }
+
     func textRecord(_ line: Int, _ bytes: ArraySlice<UInt8>) -> StatementRecord {
         StatementRecord(line: line, id: .number(String(line)), text: String(decoding: bytes, as: UTF8.self), error: nil)
     }
@@ -118,7 +137,7 @@ public final class ScorePipeline: Sendable {
             let t = checked[i].text ?? ""
             if t.utf8.count > options.maxStatementBytes {
                 checked[i].error = "text is \(t.utf8.count) bytes, over the limit of \(options.maxStatementBytes)"
-            } else if t.allSatisfy(\.isWhitespace) {
+            } else if Self.isBlank(t) {
                 checked[i].error = "empty text"
             }
         }
@@ -183,7 +202,7 @@ public final class ScorePipeline: Sendable {
             w.key("line"); w.raw(String(r.line)); w.raw(",")
             writeID(&w, r.id)
             for (i, n) in names.enumerated() { w.raw(","); w.key(n); w.number(Double(s.values[i])) }
-            w.raw(","); w.key("model"); w.string(modelTag)
+            w.raw(","); w.key("model"); w.raw(modelTagJSON)
             if options.explain {
                 w.raw(","); w.key("explanation")
                 writeExplanation(&w, scorer.model.explain(r.text!))

@@ -40,6 +40,19 @@ public struct Evidence: Sendable, Equatable {
     public var rules: [String]
 }
 
+/// Reusable buffers for feature extraction on one thread: no allocation per statement once warm.
+public final class ExtractionScratch {
+    var tokens: [Token] = []
+    var matches: [FeatureExtractor.Match] = []
+    /// The hashed buckets of the last statement.
+    public internal(set) var buckets: [Int32] = []
+    var chars = [UInt8](repeating: 0, count: 64)
+    var evidence: [Evidence] = []
+    var origins: [(Int32, Int32, UInt8)] = []
+
+    public init() {}
+}
+
 /// One hashed feature occurrence, with the tokens it came from (for explanations).
 public struct HashedFeature: Sendable, Equatable {
     public var bucket: Int32
@@ -99,16 +112,35 @@ public struct FeatureExtractor: Sendable {
 
     /// Extracts the features of a statement given as UTF-8 bytes.
     public func extract(bytes: UnsafeBufferPointer<UInt8>, explain: Bool = false) -> FeatureVector {
-        var tokens: [Token] = []
-        tokenizer.tokenize(bytes, into: &tokens)
+        let scratch = ExtractionScratch()
         var fv = FeatureVector()
-        tokens.withUnsafeBufferPointer { tb in
-            fv.dense.withUnsafeMutableBufferPointer { dense in
-                applyRules(tokens: tb, dense: dense.baseAddress!, evidence: &fv.evidence, explain: explain)
+        let scale = fv.dense.withUnsafeMutableBufferPointer { dense in
+            extract(bytes: bytes, scratch: scratch, dense: dense.baseAddress!, explain: explain)
+        }
+        fv.buckets = scratch.buckets
+        fv.values = [Float](repeating: scale, count: scratch.buckets.count)
+        fv.evidence = scratch.evidence
+        if explain {
+            fv.hashed = zip(scratch.buckets, scratch.origins).map { b, o in
+                HashedFeature(bucket: b, value: scale, namespace: o.2, charStart: o.0, charEnd: o.1)
             }
-            hash(tokens: tb, bytes: bytes, into: &fv, explain: explain)
         }
         return fv
+    }
+
+    /// The allocation-free core: writes the dense block to `dense` (DenseFeature.count floats),
+    /// the hashed buckets to `scratch.buckets`, and returns the value every hashed feature takes
+    /// (1/sqrt(count)). With `explain`, evidence and feature origins go to the scratch too.
+    public func extract(bytes: UnsafeBufferPointer<UInt8>, scratch: ExtractionScratch, dense: UnsafeMutablePointer<Float>, explain: Bool) -> Float {
+        tokenizer.tokenize(bytes, into: &scratch.tokens)
+        scratch.evidence.removeAll(keepingCapacity: true)
+        scratch.origins.removeAll(keepingCapacity: true)
+        scratch.buckets.removeAll(keepingCapacity: true)
+        return scratch.tokens.withUnsafeBufferPointer { tb in
+            applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: explain)
+            hash(tokens: tb, bytes: bytes, scratch: scratch, explain: explain)
+            return scratch.buckets.isEmpty ? 0 : 1 / Float(scratch.buckets.count).squareRoot()
+        }
     }
 
     // MARK: - Rules
@@ -120,10 +152,10 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Fills the dense block for one statement; records evidence when `explain` is true.
-    func applyRules(tokens: UnsafeBufferPointer<Token>, dense: UnsafeMutablePointer<Float>, evidence: inout [Evidence], explain: Bool) {
+    func applyRules(tokens: UnsafeBufferPointer<Token>, dense: UnsafeMutablePointer<Float>, matches: inout [Match], evidence: inout [Evidence], explain: Bool) {
         for k in 0..<DenseFeature.count { dense[k] = 0 }
         let rules = lexicons.rules
-        var matches: [Match] = []
+        matches.removeAll(keepingCapacity: true)
         var lexical = 0
         var lower = 0
         var exclamations = 0
@@ -237,57 +269,67 @@ public struct FeatureExtractor: Sendable {
 
     /// Emits word unigrams, adjacent-token bigrams and character n-grams of words, each valued
     /// `1/sqrt(count)` so the hashed vector has unit L2 norm before collisions.
-    func hash(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, into fv: inout FeatureVector, explain: Bool) {
-        fv.buckets.removeAll(keepingCapacity: true)
+    func hash(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, scratch: ExtractionScratch, explain: Bool) {
+        // Work on local arrays (moved out of the scratch and back) so appends do not pay the
+        // class property's exclusivity check each time.
+        var buckets: [Int32] = []
+        var origins: [(Int32, Int32, UInt8)] = []
+        var charBuffer: [UInt8] = []
+        swap(&buckets, &scratch.buckets)
+        swap(&origins, &scratch.origins)
+        swap(&charBuffer, &scratch.chars)
+        defer {
+            swap(&buckets, &scratch.buckets)
+            swap(&origins, &scratch.origins)
+            swap(&charBuffer, &scratch.chars)
+        }
         let seed = spec.seed
         let mask = spec.mask
-        var scratch = [UInt8](repeating: 0, count: 64)
-        var origins: [(Int32, Int32, UInt8)] = []
+        let charMin = spec.charMin, charMax = spec.charMax
+        // Globals read once, not per feature (each read of a lazy global checks swift_once).
+        let wordNS = HashSpec.wordNamespace, bigramNS = HashSpec.bigramNamespace, charNS = HashSpec.charNamespace
         var prev: UInt64 = 0
         var havePrev = false
         for (ti, t) in tokens.enumerated() {
             guard t.kind != .punct, t.kind != .invalid else { havePrev = false; continue }
-            fv.buckets.append(Int32(TermHash.bucket(namespace: HashSpec.wordNamespace, t.hash, seed: seed, mask: mask)))
+            buckets.append(Int32(TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)))
             if explain { origins.append((t.charStart, t.charEnd, 0)) }
             if havePrev {
-                fv.buckets.append(Int32(TermHash.bucket(namespace: HashSpec.bigramNamespace, TermHash.combine(prev, t.hash), seed: seed, mask: mask)))
+                buckets.append(Int32(TermHash.bucket(namespace: bigramNS, TermHash.combine(prev, t.hash), seed: seed, mask: mask)))
                 if explain { origins.append((tokens[ti - 1].charStart, t.charEnd, 1)) }
             }
             prev = t.hash
             havePrev = true
             guard t.kind == .word, t.byteCount <= 60 else { continue }
-            // Normalized bytes with boundary marks: "<" word ">".
-            var len = 0
-            scratch[len] = 0x3C; len += 1
-            var j = Int(t.byteStart)
-            while j < Int(t.byteEnd) {
-                let b = bytes[j]
-                if b == 0xE2, j + 2 < Int(t.byteEnd), bytes[j + 1] == 0x80, bytes[j + 2] == 0x99 || bytes[j + 2] == 0x98 {
-                    scratch[len] = 0x27; j += 3
-                } else {
-                    scratch[len] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b; j += 1
+            charBuffer.withUnsafeMutableBufferPointer { chars in
+                // Normalized bytes with boundary marks: "<" word ">".
+                var len = 0
+                chars[len] = 0x3C; len += 1
+                var j = Int(t.byteStart)
+                let end = Int(t.byteEnd)
+                while j < end {
+                    let b = bytes[j]
+                    if b == 0xE2, j + 2 < end, bytes[j + 1] == 0x80, bytes[j + 2] == 0x99 || bytes[j + 2] == 0x98 {
+                        chars[len] = 0x27; j += 3
+                    } else {
+                        chars[len] = b &- 0x41 < 26 ? b | 0x20 : b; j += 1
+                    }
+                    len += 1
                 }
-                len += 1
-            }
-            scratch[len] = 0x3E; len += 1
-            for a in 0..<len {
-                var h = TermHash.fnvOffset
-                var k = a
-                while k < min(len, a + spec.charMax) {
-                    h = TermHash.step(h, scratch[k])
-                    k += 1
-                    if k - a >= spec.charMin {
-                        fv.buckets.append(Int32(TermHash.bucket(namespace: HashSpec.charNamespace, TermHash.fmix64(h), seed: seed, mask: mask)))
-                        if explain { origins.append((t.charStart, t.charEnd, 2)) }
+                chars[len] = 0x3E; len += 1
+                for a in 0..<len {
+                    var h = TermHash.fnvOffset
+                    var k = a
+                    let stop = min(len, a + charMax)
+                    while k < stop {
+                        h = TermHash.step(h, chars[k])
+                        k += 1
+                        if k - a >= charMin {
+                            buckets.append(Int32(TermHash.bucket(namespace: charNS, TermHash.fmix64(h), seed: seed, mask: mask)))
+                            if explain { origins.append((t.charStart, t.charEnd, 2)) }
+                        }
                     }
                 }
-            }
-        }
-        let v = fv.buckets.isEmpty ? 0 : 1 / Float(fv.buckets.count).squareRoot()
-        fv.values = [Float](repeating: v, count: fv.buckets.count)
-        if explain {
-            fv.hashed = zip(fv.buckets, origins).map { b, o in
-                HashedFeature(bucket: b, value: v, namespace: o.2, charStart: o.0, charEnd: o.1)
             }
         }
     }

@@ -112,7 +112,7 @@ public struct LexiconFile: Sendable {
                 throw DataFileError(path: path, line: lineNo, problem: "expected \(columns.count) tab-separated fields (\(columns.joined(separator: ", "))), found \(fields.count)")
             }
             let term = fields[0]
-            if term.isEmpty || term != term.trimmingCharacters(in: .whitespaces) || term.contains("  ") {
+            if Self.hasStraySpaces(term) {
                 throw DataFileError(path: path, line: lineNo, problem: "term '\(term)' is empty or has stray spaces")
             }
             if let prev = previous {
@@ -130,6 +130,19 @@ public struct LexiconFile: Sendable {
             rows.append(Row(line: lineNo, fields: fields))
             i += 1
         }
+    }
+
+    /// True for an empty term, or one with leading, trailing or doubled spaces.
+    static func hasStraySpaces(_ term: String) -> Bool {
+        let u = term.utf8
+        guard let first = u.first, let last = u.last, first != 0x20, last != 0x20 else { return true }
+        var previous: UInt8 = 0
+        for b in u {
+            if b == 0x20, previous == 0x20 { return true }
+            if b == 0x09 { return true }
+            previous = b
+        }
+        return false
     }
 
     /// The index of a column, or an error naming the file.

@@ -27,43 +27,56 @@ public struct BatchScorer: Sendable {
     public func score(_ texts: [String]) -> [Scores] {
         score(count: texts.count) { i, body in
             var s = texts[i]
-            return s.withUTF8 { body($0) }
+            s.withUTF8 { body($0) }
         }
     }
 
-    /// Scores `count` statements whose bytes `bytesOf` lends one at a time, using BLAS.
-    public func score(count: Int, bytesOf: (Int, (UnsafeBufferPointer<UInt8>) -> FeatureVector) -> FeatureVector) -> [Scores] {
+    /// Scores `count` statements whose bytes `withBytes` lends one at a time: features for a
+    /// block go straight into the block's dense matrix and its hashed sums, then one `sgemm`.
+    public func score(count: Int, withBytes: (Int, (UnsafeBufferPointer<UInt8>) -> Void) -> Void) -> [Scores] {
         let w = model.weights
         let d = w.denseCount
         let k = w.outputs
+        let extractor = model.extractor
+        let scratch = ExtractionScratch()
         var result: [Scores] = []
         result.reserveCapacity(count)
         var x = [Float](repeating: 0, count: Self.blockSize * d)
         var z = [Float](repeating: 0, count: Self.blockSize * k)
-        var features: [FeatureVector] = []
+        var hashedSums = [Float](repeating: 0, count: Self.blockSize * k)
         var start = 0
-        while start < count {
-            let n = min(Self.blockSize, count - start)
-            features.removeAll(keepingCapacity: true)
-            for i in 0..<n {
-                let fv = bytesOf(start + i) { model.extractor.extract(bytes: $0) }
-                for j in 0..<d { x[i * d + j] = fv.dense[j] }
-                features.append(fv)
-            }
-            x.withUnsafeBufferPointer { xb in
-                w.dense.withUnsafeBufferPointer { wb in
-                    z.withUnsafeMutableBufferPointer { zb in
-                        BLAS.sgemm(m: n, n: k, k: d, a: xb.baseAddress!, b: wb.baseAddress!, c: zb.baseAddress!)
+        w.hashed.withUnsafeBufferPointer { h in
+            while start < count {
+                let n = min(Self.blockSize, count - start)
+                x.withUnsafeMutableBufferPointer { xb in
+                    hashedSums.withUnsafeMutableBufferPointer { hs in
+                        for i in 0..<n {
+                            withBytes(start + i) { bytes in
+                                let scale = extractor.extract(bytes: bytes, scratch: scratch, dense: xb.baseAddress! + i * d, explain: false)
+                                for o in 0..<k { hs[i * k + o] = 0 }
+                                for b in scratch.buckets {
+                                    let base = Int(b) * k
+                                    for o in 0..<k { hs[i * k + o] += h[base + o] }
+                                }
+                                for o in 0..<k { hs[i * k + o] *= scale }
+                            }
+                        }
                     }
                 }
+                x.withUnsafeBufferPointer { xb in
+                    w.dense.withUnsafeBufferPointer { wb in
+                        z.withUnsafeMutableBufferPointer { zb in
+                            BLAS.sgemm(m: n, n: k, k: d, a: xb.baseAddress!, b: wb.baseAddress!, c: zb.baseAddress!)
+                        }
+                    }
+                }
+                for i in 0..<n {
+                    var logits = [Float](repeating: 0, count: k)
+                    for o in 0..<k { logits[o] = z[i * k + o] + w.bias[o] + hashedSums[i * k + o] }
+                    result.append(Scores(logits: logits, values: (0..<k).map { model.link(logits[$0], output: $0) }))
+                }
+                start += n
             }
-            for i in 0..<n {
-                var logits = [Float](repeating: 0, count: k)
-                for o in 0..<k { logits[o] = z[i * k + o] + w.bias[o] }
-                gatherHashed(features[i], into: &logits)
-                result.append(Scores(logits: logits, values: (0..<k).map { model.link(logits[$0], output: $0) }))
-            }
-            start += n
         }
         return result
     }
