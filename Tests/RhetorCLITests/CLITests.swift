@@ -195,3 +195,14 @@ enum CLI {
         #expect(high.min()! > low.max()!, "every 'high' quote must outscore every 'low' one: \(high) vs \(low)")
     }
 }
+
+@Suite(.serialized) struct ScalarKernelSwitchTests {
+    @Test func scalarTwinsGiveTheSameBytes() throws {
+        var input = ""
+        for i in 0..<3000 { input += "Line \(i): this is “quite” ridiculous, isn’t it? Ünïcödé \(i % 7)\n" }
+        let simd = try CLI.run(["score", "--explain"], stdin: Data(input.utf8))
+        let scalar = try CLI.run(["score", "--explain"], stdin: Data(input.utf8), environment: ["RHETOR_SCALAR_KERNELS": "1"])
+        #expect(simd.status == 0 && simd.outBytes.count > 0)
+        #expect(simd.outBytes == scalar.outBytes)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import _RhetorKernels
 
 /// Reads a file descriptor in fixed-size chunks and hands out complete lines with their
 /// 1-based numbers, so memory stays bounded by the chunk size plus the longest line.
@@ -20,7 +21,10 @@ public final class LineReader {
     /// The next line without its `\n` (and without a `\r` before it), or nil at the end.
     public func next() -> (line: Int, bytes: ArraySlice<UInt8>)? {
         while true {
-            if let nl = buffer[position...].firstIndex(of: 0x0A) {
+            let start = position
+            let found = buffer.withUnsafeBufferPointer { ByteScan.firstIndex(of: 0x0A, in: $0, from: start) }
+            if found < buffer.count {
+                let nl = found
                 var end = nl
                 if end > position, buffer[end - 1] == 0x0D { end -= 1 }
                 let slice = buffer[position..<end]

@@ -1,0 +1,104 @@
+/// Byte scans with a SIMD path and a plain scalar twin that must agree on every input.
+///
+/// `RHETOR_SCALAR_KERNELS=1` in the environment forces the scalar twins everywhere (read once, at
+/// first use), for debugging and for comparing speeds.
+public enum ByteScan {
+    /// True when the environment asks for the scalar twins.
+    public static let forceScalar: Bool = {
+        guard let v = getenv("RHETOR_SCALAR_KERNELS") else { return false }
+        return String(cString: v) == "1"
+    }()
+
+    // MARK: - firstIndex(of:)
+
+    /// The first index `>= from` where `bytes[i] == byte`, or `bytes.count`.
+    ///
+    ///     i = from
+    ///     while i + 16 <= n:                      # SIMD16: 16 compares, one any()
+    ///         if any(load16(i) == byte): break
+    ///         i += 16
+    ///     return scalar scan from i               # the hit's block and the tail
+    ///
+    /// PERF NOTES: SIMD16<UInt8> `.==` and `any` lower to pcmpeqb + pmovmskb on baseline x86-64
+    /// (../shared/PERFORMANCE.md: SIMD32/64 operators go lane by lane in Swift 6.3, so 16 it is).
+    @inlinable
+    public static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        forceScalar ? firstIndexScalar(of: byte, in: bytes, from: from) : firstIndexSIMD(of: byte, in: bytes, from: from)
+    }
+
+    @inlinable
+    public static func firstIndexSIMD(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        let n = bytes.count
+        guard let base = bytes.baseAddress, from < n else { return n }
+        var i = max(0, from)
+        let needle = SIMD16<UInt8>(repeating: byte)
+        let raw = UnsafeRawPointer(base)
+        while i + 16 <= n {
+            let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            if any(block .== needle) { break }
+            i += 16
+        }
+        while i < n {
+            if base[i] == byte { return i }
+            i += 1
+        }
+        return n
+    }
+
+    /// The scalar twin of `firstIndexSIMD`.
+    @inlinable
+    public static func firstIndexScalar(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        var i = max(0, from)
+        while i < bytes.count {
+            if bytes[i] == byte { return i }
+            i += 1
+        }
+        return bytes.count
+    }
+
+    // MARK: - asciiPrefix
+
+    /// The length of the longest prefix of `bytes` (from `from`) that is pure ASCII (< 0x80).
+    ///
+    ///     i = from
+    ///     while i + 16 <= n:
+    ///         if any(load16(i) .>= 0x80): break   # compare as unsigned bytes
+    ///         i += 16
+    ///     scalar scan from i
+    @inlinable
+    public static func asciiPrefix(_ bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        forceScalar ? asciiPrefixScalar(bytes, from: from) : asciiPrefixSIMD(bytes, from: from)
+    }
+
+    @inlinable
+    public static func asciiPrefixSIMD(_ bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        let n = bytes.count
+        guard let base = bytes.baseAddress, from < n else { return 0 }
+        let start = max(0, from)
+        var i = start
+        let limit = SIMD16<UInt8>(repeating: 0x80)
+        let raw = UnsafeRawPointer(base)
+        while i + 16 <= n {
+            let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            if any(block .>= limit) { break }
+            i += 16
+        }
+        while i < n, base[i] < 0x80 { i += 1 }
+        return i - start
+    }
+
+    /// The scalar twin of `asciiPrefixSIMD`.
+    @inlinable
+    public static func asciiPrefixScalar(_ bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        let start = min(max(0, from), bytes.count)
+        var i = start
+        while i < bytes.count, bytes[i] < 0x80 { i += 1 }
+        return i - start
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

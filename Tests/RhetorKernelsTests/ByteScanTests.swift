@@ -1,0 +1,74 @@
+import Testing
+@testable import _RhetorKernels
+
+/// The SIMD kernels against their scalar twins and a naive oracle: a seed table expanded over
+/// every alignment and tail length, then random bytes.
+@Suite struct ByteScanTests {
+    func naiveFirst(_ b: [UInt8], _ x: UInt8, _ from: Int) -> Int {
+        var i = max(0, from)
+        while i < b.count { if b[i] == x { return i }; i += 1 }
+        return b.count
+    }
+
+    func naiveASCII(_ b: [UInt8], _ from: Int) -> Int {
+        let s = min(max(0, from), b.count)
+        var i = s
+        while i < b.count, b[i] < 0x80 { i += 1 }
+        return i - s
+    }
+
+    @Test func everyAlignmentAndTailLength() {
+        // Seed patterns: no hit, a hit at each position, a non-ASCII byte at each position.
+        for offset in 0..<17 {
+            for length in 0..<70 {
+                var base = [UInt8](repeating: 0x61, count: offset + length)
+                base.withUnsafeBufferPointer { whole in
+                    let slice = UnsafeBufferPointer(rebasing: whole[offset...])
+                    #expect(ByteScan.firstIndexSIMD(of: 0x0A, in: slice) == length)
+                    #expect(ByteScan.asciiPrefixSIMD(slice) == length)
+                }
+                for hit in 0..<length {
+                    base = [UInt8](repeating: 0x61, count: offset + length)
+                    base[offset + hit] = 0x0A
+                    var bytes = base
+                    bytes[offset + hit] = 0x0A
+                    bytes.withUnsafeBufferPointer { whole in
+                        let slice = UnsafeBufferPointer(rebasing: whole[offset...])
+                        let array = Array(slice)
+                        for from in [0, hit, max(0, hit - 1), hit + 1] {
+                            let want = naiveFirst(array, 0x0A, from)
+                            #expect(ByteScan.firstIndexSIMD(of: 0x0A, in: slice, from: from) == want)
+                            #expect(ByteScan.firstIndexScalar(of: 0x0A, in: slice, from: from) == want)
+                        }
+                    }
+                    bytes[offset + hit] = 0xC3
+                    bytes.withUnsafeBufferPointer { whole in
+                        let slice = UnsafeBufferPointer(rebasing: whole[offset...])
+                        let array = Array(slice)
+                        for from in [0, hit, hit + 1, length + 3] {
+                            let want = naiveASCII(array, from)
+                            #expect(ByteScan.asciiPrefixSIMD(slice, from: from) == want)
+                            #expect(ByteScan.asciiPrefixScalar(slice, from: from) == want)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func randomBytesAgree() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let n = Int.random(in: 0..<300, using: &rng)
+            let bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let needle = UInt8.random(in: 0...255, using: &rng)
+            let from = Int.random(in: 0...max(0, n), using: &rng)
+            bytes.withUnsafeBufferPointer { b in
+                #expect(ByteScan.firstIndexSIMD(of: needle, in: b, from: from) == naiveFirst(bytes, needle, from))
+                #expect(ByteScan.firstIndexScalar(of: needle, in: b, from: from) == naiveFirst(bytes, needle, from))
+                #expect(ByteScan.asciiPrefixSIMD(b, from: from) == naiveASCII(bytes, from))
+                #expect(ByteScan.asciiPrefixScalar(b, from: from) == naiveASCII(bytes, from))
+            }
+        }
+    }
+}
