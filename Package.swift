@@ -7,6 +7,8 @@ let package = Package(
     products: [
         // MARK: - Public API
         .library(name: "Rhetor", targets: ["Rhetor"]),
+        // Underscored: no stable API; exported so the benchmark package can compare SIMD and scalar twins.
+        .library(name: "_RhetorKernels", targets: ["_RhetorKernels"]),
         .executable(name: "rhetor", targets: ["rhetor"]),
     ],
     dependencies: [

@@ -15,6 +15,7 @@ let package = Package(
             name: "RhetorBenchmarks",
             dependencies: [
                 .product(name: "Rhetor", package: "Rhetor"),
+                .product(name: "_RhetorKernels", package: "Rhetor"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/RhetorBenchmarks",

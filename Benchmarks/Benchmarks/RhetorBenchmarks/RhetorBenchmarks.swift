@@ -1,6 +1,7 @@
 import Benchmark
 import Foundation
 import Rhetor
+import _RhetorKernels
 
 /// Benchmarks of the scoring path: tokenizer, lexicon lookup, feature extraction, model
 /// evaluation (BLAS batch vs scalar reference). Inputs are built from the bundled sample and the
@@ -31,6 +32,23 @@ let benchmarks: @Sendable () -> Void = {
             joined.withUnsafeBufferPointer { Tokenizer().tokenize($0, into: &tokens) }
             blackHole(tokens.count)
         }
+    }
+
+    // SIMD kernels against their scalar twins on 1 MiB of text with no newline until the end.
+    var mib = [UInt8](repeating: 0x61, count: 1 << 20)
+    mib[mib.count - 1] = 0x0A
+    let text = mib
+    Benchmark("ByteScan.firstIndex SIMD16 (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.firstIndexSIMD(of: 0x0A, in: $0)) } }
+    }
+    Benchmark("ByteScan.firstIndex scalar (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.firstIndexScalar(of: 0x0A, in: $0)) } }
+    }
+    Benchmark("ByteScan.asciiPrefix SIMD16 (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.asciiPrefixSIMD($0)) } }
+    }
+    Benchmark("ByteScan.asciiPrefix scalar (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.asciiPrefixScalar($0)) } }
     }
 
     Benchmark("FeatureExtractor.extract (10k statements, \(bytes) bytes)") { benchmark in
