@@ -78,3 +78,28 @@ func runOrExit(_ body: () throws -> Int32) throws {
     }
     if code != 0 { throw ExitCode(code) }
 }
+
+/// A one-line progress report on stderr, only when stderr is a terminal, at most twice a second.
+final class Progress {
+    let enabled: Bool
+    var last = ContinuousClock.now
+    var shown = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(records: Int, bytes: Int, since start: ContinuousClock.Instant) {
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        guard now - last > .milliseconds(500) else { return }
+        last = now
+        let d = (now - start).components
+        let seconds = Double(d.seconds) + Double(d.attoseconds) / 1e18
+        let line = String(format: "\r%d records, %.1f MB, %.1f MB/s, %.0f records/s", records, Double(bytes) / 1e6, Double(bytes) / 1e6 / max(seconds, 1e-9), Double(records) / max(seconds, 1e-9))
+        FileHandle.standardError.write(Data(line.utf8))
+        shown = true
+    }
+
+    func clear() {
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

@@ -23,6 +23,8 @@ struct Score: ParsableCommand {
     @Option(help: "CSV column holding the record id.") var idColumn: String = "id"
     @Option(help: "Worker threads (default: all cores). Output is identical for every value.") var threads: Int?
     @Flag(help: "Add the terms and rules behind each score, with character offsets and contributions.") var explain = false
+    @Flag(help: "Stop at the first record that cannot be scored (after writing its error record).") var strict = false
+    @Flag(help: "Print a final summary to stderr: records, errors, MB, rate.") var stats = false
     @Option(help: "Model directory (default: $RHETOR_MODEL, else models/rhetor-news).") var model: String?
     @Option(help: "Lexicon directory (default: $RHETOR_LEXICONS, else lexicons/ beside models/).") var lexicons: String?
 
@@ -43,15 +45,29 @@ struct Score: ParsableCommand {
             options.idColumn = idColumn
             options.explain = explain
             if let threads { options.threads = threads }
+            options.strict = strict
             let pipeline = ScorePipeline(model: m, options: options)
             var total = ScoreCounts()
             let out = FileHandle.standardOutput
+            let clock = ContinuousClock()
+            let started = clock.now
+            let progress = Progress(enabled: isatty(2) == 1)
             for h in handles {
-                let c = pipeline.run(input: h) { out.write(Data($0)) }
+                let before = total
+                let c = pipeline.run(input: h, write: { out.write(Data($0)) }, progress: { c in
+                    progress.show(records: before.records + c.records, bytes: before.bytes + c.bytes, since: started)
+                })
                 total.scored += c.scored
                 total.failed += c.failed
+                total.bytes += c.bytes
+                if c.stopped { total.stopped = true; break }
             }
-            printError("rhetor score: \(total.records) records: \(total.scored) scored, \(total.failed) failed")
+            progress.clear()
+            printError("rhetor score: \(total.records) records: \(total.scored) scored, \(total.failed) failed\(total.stopped ? " (stopped at the first error: --strict)" : "")")
+            if stats {
+                let seconds = Double((clock.now - started).components.attoseconds) / 1e18 + Double((clock.now - started).components.seconds)
+                printError(String(format: "rhetor score: %.1f MB in %.2f s: %.1f MB/s, %.0f records/s", Double(total.bytes) / 1e6, seconds, Double(total.bytes) / 1e6 / max(seconds, 1e-9), Double(total.records) / max(seconds, 1e-9)))
+            }
             return total.failed > 0 ? 3 : 0
         }
     }

@@ -206,3 +206,22 @@ enum CLI {
         #expect(simd.outBytes == scalar.outBytes)
     }
 }
+
+@Suite(.serialized) struct StrictAndStatsTests {
+    @Test func strictStopsAfterTheFirstErrorRecord() throws {
+        let r = try CLI.run(["score", "--strict"], stdin: Data("fine words\n\nnever scored\n".utf8))
+        #expect(r.status == 3)
+        let lines = r.stdout.split(separator: "\n").map(CLI.json)
+        #expect(lines.count == 2)
+        #expect(lines[1]["error"] as? String == "empty text")
+        #expect(r.stderr.contains("2 records: 1 scored, 1 failed (stopped at the first error: --strict)"))
+    }
+
+    @Test func statsPrintsASummaryAndNoProgressWithoutATerminal() throws {
+        let r = try CLI.run(["score", "--stats"], stdin: Data("one\ntwo\nthree\n".utf8))
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("rhetor score: 3 records: 3 scored, 0 failed"))
+        #expect(r.stderr.contains("MB/s"))
+        #expect(!r.stderr.contains("\r"), "progress is only drawn on a terminal")
+    }
+}

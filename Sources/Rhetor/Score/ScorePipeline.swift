@@ -20,6 +20,8 @@ public struct ScoreOptions: Sendable {
     public var maxStatementBytes = 1 << 20
     /// Records read before a batch is scored and written (bounds memory).
     public var batchSize = 8192
+    /// Stop at the first record that cannot be scored (after writing its error record).
+    public var strict = false
 
     public init() {}
 }
@@ -27,6 +29,10 @@ public struct ScoreOptions: Sendable {
 /// Counts of a run: every input record is either scored or failed.
 public struct ScoreCounts: Sendable, Equatable {
     public init() {}
+    /// Input bytes consumed so far (for progress and --stats).
+    public var bytes = 0
+    /// True when --strict stopped the run early.
+    public var stopped = false
     public var scored = 0
     public var failed = 0
     public var records: Int { scored + failed }
@@ -50,7 +56,7 @@ public final class ScorePipeline: Sendable {
     }
 
     /// Scores every record from `input`, calling `write` with output bytes batch by batch.
-    public func run(input: FileHandle, write: ([UInt8]) -> Void) -> ScoreCounts {
+    public func run(input: FileHandle, write: ([UInt8]) -> Void, progress: ((ScoreCounts) -> Void)? = nil) -> ScoreCounts {
         var counts = ScoreCounts()
         if options.outputFormat == .csv {
             write(Array("line,id,hostility,certainty,valence,model,error\n".utf8))
@@ -58,18 +64,31 @@ public final class ScorePipeline: Sendable {
             write(Array((pad("line", 6) + " " + pad("id", 14) + " hostility certainty  valence  error\n").utf8))
         }
         var batch: [StatementRecord] = []
-        func flush() {
-            guard !batch.isEmpty else { return }
+        /// Scores and writes the batch; false when --strict met an error and the run must stop.
+        @discardableResult
+        func flush() -> Bool {
+            guard !batch.isEmpty, !counts.stopped else { return !counts.stopped }
+            for i in batch.indices { validate(&batch[i]) }
+            if options.strict, let k = batch.firstIndex(where: { $0.error != nil }) {
+                batch.removeSubrange((k + 1)...)
+                counts.stopped = true
+            }
             write(process(batch, counts: &counts))
             batch.removeAll(keepingCapacity: true)
+            progress?(counts)
+            return !counts.stopped
         }
         switch options.inputFormat {
         case .text, .jsonl:
             let reader = LineReader(handle: input)
             while let (line, bytes) = reader.next() {
                 batch.append(options.inputFormat == .text ? textRecord(line, bytes) : JSONLineParser.record(line: line, bytes: bytes))
-                if batch.count >= options.batchSize { flush() }
+                if batch.count >= options.batchSize {
+                    counts.bytes = reader.bytesRead
+                    if !flush() { return counts }
+                }
             }
+            counts.bytes = reader.bytesRead
         case .csv:
             var state = CSVParser.State()
             let parser = CSVParser()
@@ -97,16 +116,17 @@ public final class ScorePipeline: Sendable {
                 batch.append(rec)
                 if batch.count >= options.batchSize { flush() }
             }
-            while true {
+            while !counts.stopped {
                 let data = input.readData(ofLength: 1 << 20)
                 if data.isEmpty { break }
+                counts.bytes += data.count
                 let bytes = [UInt8](data)
                 bytes.withUnsafeBufferPointer { p in
                     var i = 0
                     while i < p.count { if let r = state.feed(p, &i, parser) { take(r) } }
                 }
             }
-            if let r = state.finish() { take(r) }
+            if !counts.stopped, let r = state.finish() { take(r) }
         }
         flush()
         return counts
@@ -131,16 +151,20 @@ public final class ScorePipeline: Sendable {
     }
 
     /// Scores one batch and renders it; the bytes do not depend on `options.threads`.
+    /// Marks a record that cannot be scored: too long, or empty.
+    func validate(_ r: inout StatementRecord) {
+        guard r.error == nil else { return }
+        let t = r.text ?? ""
+        if t.utf8.count > options.maxStatementBytes {
+            r.error = "text is \(t.utf8.count) bytes, over the limit of \(options.maxStatementBytes)"
+        } else if Self.isBlank(t) {
+            r.error = "empty text"
+        }
+    }
+
     func process(_ records: [StatementRecord], counts: inout ScoreCounts) -> [UInt8] {
         var checked = records
-        for i in checked.indices where checked[i].error == nil {
-            let t = checked[i].text ?? ""
-            if t.utf8.count > options.maxStatementBytes {
-                checked[i].error = "text is \(t.utf8.count) bytes, over the limit of \(options.maxStatementBytes)"
-            } else if Self.isBlank(t) {
-                checked[i].error = "empty text"
-            }
-        }
+        for i in checked.indices { validate(&checked[i]) }
         let block = BatchScorer.blockSize
         let blocks = (checked.count + block - 1) / block
         var rendered = [[UInt8]](repeating: [], count: blocks)
