@@ -288,7 +288,7 @@ public struct QuoteExtractor: Sendable {
             }
             // Organisation phrases: determiner + up to four words + an organisation head noun.
             let lower = a.tokenText(i).lowercased()
-            if ["the", "a", "an", "two", "three", "several", "some", "many", "his", "her", "their", "its", "our", "other", "another", "both", "all", "most"].contains(lower) {
+            if ["the", "a", "an", "one", "two", "three", "several", "some", "many", "his", "her", "their", "its", "our", "other", "another", "both", "all", "most"].contains(lower) {
                 var j = i + 1
                 var found: Int?
                 while j < min(toks.count, i + 6), toks[j].kind == .word, !a.inQuote[j], a.sentence[j] == a.sentence[i] {
@@ -462,7 +462,7 @@ public struct QuoteExtractor: Sendable {
                let m = speaker(of: cue, in: a, sentence: sent) {
                 return (m, cue.text)
             }
-            if let m = a.mentions(in: sent).last(where: { $0.kind != .pronounFirst }) { return (m, ":") }
+            if let m = subject(a, sentence: sent, before: openTok) { return (m, ":") }
         }
         // 3. A later cue in the closing sentence (“...” on Tuesday, Smith said).
         if let c = closeTok, c < a.tokens.count {
@@ -486,7 +486,12 @@ public struct QuoteExtractor: Sendable {
         let before = inSentence.filter { $0.tokEnd <= cue.tokStart }
         let prevIsComma = cue.tokStart > 0 && a.tokens[cue.tokStart - 1].kind == .punct && a.scalars[Int(a.tokens[cue.tokStart - 1].charStart)] == 0x2C
         // Inverted after a comma: "..., says Carl Anthony, ..."
-        if prevIsComma, !cue.participle, let m = inSentence.first(where: { $0.tokStart == cue.tokEnd && $0.kind == .name }) { return m }
+        // ...only when the name closes the phrase ("..., says Carl Anthony, historian"), not when it
+        // starts the reported clause ("..., says Cruz will win").
+        if prevIsComma, !cue.participle, let m = inSentence.first(where: { $0.tokStart == cue.tokEnd && $0.kind == .name }),
+           m.tokEnd >= a.tokens.count || a.sentence[m.tokEnd] != sentence || a.tokens[m.tokEnd].kind == .punct {
+            return m
+        }
         let coordinated = cue.tokStart > 0 && ["and", "but"].contains(a.tokenText(cue.tokStart - 1).lowercased())
         if cue.participle || coordinated, let subject = subject(a, sentence: sentence, before: cue.tokStart) { return subject }
         // The subject right before the verb, with only lower-case words between ("Moscow suggested",
