@@ -197,9 +197,9 @@ public final class QuotePipeline: Sendable {
 
     /// Parses one JSON line into an article record.
     public static func jsonRecord(line: Int, bytes: ArraySlice<UInt8>) -> ArticleRecord {
-        let base = JSONLineParser.record(line: line, bytes: bytes)
+        let (base, object) = JSONLineParser.parse(line: line, bytes: bytes)
         var r = ArticleRecord(line: line, id: base.id, text: base.text, error: base.error)
-        if base.error == nil, let obj = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] {
+        if base.error == nil, let obj = object {
             r.date = obj["date"] as? String
             r.title = obj["title"] as? String
             r.source = obj["source"] as? String

@@ -30,19 +30,28 @@ public struct StatementRecord: Sendable {
 /// Parses one JSON line into a statement record.
 public enum JSONLineParser {
     public static func record(line: Int, bytes: ArraySlice<UInt8>, textField: String = "text", idField: String = "id") -> StatementRecord {
+        parse(line: line, bytes: bytes, textField: textField, idField: idField).record
+    }
+
+    /// The record and, when the line is a JSON object, the object itself (for other fields).
+    public static func parse(line: Int, bytes: ArraySlice<UInt8>, textField: String = "text", idField: String = "id") -> (record: StatementRecord, object: [String: Any]?) {
         guard String(validating: bytes, as: UTF8.self) != nil else {
-            return StatementRecord(line: line, id: .none, text: nil, error: "invalid UTF-8")
+            return (StatementRecord(line: line, id: .none, text: nil, error: "invalid UTF-8"), nil)
         }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
-            return StatementRecord(line: line, id: .none, text: nil, error: "empty line")
+            return (StatementRecord(line: line, id: .none, text: nil, error: "empty line"), nil)
         }
         let obj: Any
         do { obj = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) } catch {
-            return StatementRecord(line: line, id: .none, text: nil, error: "broken JSON")
+            return (StatementRecord(line: line, id: .none, text: nil, error: "broken JSON"), nil)
         }
         guard let dict = obj as? [String: Any] else {
-            return StatementRecord(line: line, id: .none, text: nil, error: "not a JSON object")
+            return (StatementRecord(line: line, id: .none, text: nil, error: "not a JSON object"), nil)
         }
+        return (fields(line: line, dict, textField: textField, idField: idField), dict)
+    }
+
+    static func fields(line: Int, _ dict: [String: Any], textField: String, idField: String) -> StatementRecord {
         let id = recordID(dict[idField])
         guard let t = dict[textField] else {
             return StatementRecord(line: line, id: id, text: nil, error: "no \"\(textField)\" field")
