@@ -44,6 +44,11 @@ public struct QuoteExtractor: Sendable {
     /// Alias → canonical name, matched case-insensitively on the canonical name.
     public var aliases: [String: String]
 
+    /// Term hashes of words that open an organisation or group phrase ("the", "one", "his").
+    let determinerHashes = ["the", "a", "an", "one", "two", "three", "several", "some", "many", "his", "her", "their", "its", "our", "other", "another", "both", "all", "most"].map { TermHash.term($0) }
+    /// Term hashes of lower-case words that may stand inside a name ("de", "van", "of").
+    let connectorHashes = ["de", "van", "von", "bin", "al", "da", "del", "la", "le", "di", "du", "der", "den", "of"].map { TermHash.term($0) }
+
     public init(lexicon: AttributionLexicon, aliases: [String: String] = [:]) {
         self.lexicon = lexicon
         self.aliases = Dictionary(aliases.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
@@ -264,7 +269,6 @@ public struct QuoteExtractor: Sendable {
     /// Name runs, organisation phrases, pronouns and role nouns outside quotes, in text order.
     func mentions(_ a: Article) -> [Mention] {
         let toks = a.tokens
-        let connectors: Set<String> = ["de", "van", "von", "bin", "al", "da", "del", "la", "le", "di", "du", "der", "den", "of"]
         var out: [Mention] = []
         // Words the article also writes in lower case ("back", "early") are not names when they
         // open a sentence.
@@ -287,8 +291,7 @@ public struct QuoteExtractor: Sendable {
                 }
             }
             // Organisation phrases: determiner + up to four words + an organisation head noun.
-            let lower = a.tokenText(i).lowercased()
-            if ["the", "a", "an", "one", "two", "three", "several", "some", "many", "his", "her", "their", "its", "our", "other", "another", "both", "all", "most"].contains(lower) {
+            if t.kind == .word, determinerHashes.contains(t.hash) {
                 var j = i + 1
                 var found: Int?
                 while j < min(toks.count, i + 6), toks[j].kind == .word, !a.inQuote[j], a.sentence[j] == a.sentence[i] {
@@ -328,7 +331,7 @@ public struct QuoteExtractor: Sendable {
                     }
                     continue
                 }
-                if u.kind == .word, connectors.contains(a.tokenText(j)), j + 1 < toks.count, isCapitalized(toks[j + 1]), !runTokens.isEmpty {
+                if u.kind == .word, !isCapitalized(u), connectorHashes.contains(u.hash), j + 1 < toks.count, isCapitalized(toks[j + 1]), !runTokens.isEmpty {
                     j += 1
                     continue
                 }
