@@ -26,12 +26,16 @@ struct Quotes: ParsableCommand {
     @Option(help: "Date (YYYY-MM-DD) for a plain-text input.") var date: String?
     @Option(help: "Model directory.") var model: String?
     @Option(help: "Lexicon directory.") var lexicons: String?
+    @Flag(help: "Print a final summary to stderr: articles, quotes, MB of text, rate.") var stats = false
 
     func run() throws {
         try runOrExit {
             if let t = threads, t < 1 { throw UsageFailure("--threads must be at least 1") }
             let m = try DataLocator.loadModel(model: model, lexicons: lexicons)
             let lexDir = try lexicons.map { URL(fileURLWithPath: $0) } ?? DataLocator.lexiconDirectory(nil)
+            let clock = ContinuousClock()
+            let started = clock.now
+            let progress = Progress(enabled: isatty(2) == 1)
             let aliasMap = try aliases.map(AliasFile.load) ?? [:]
             let extractor = QuoteExtractor(lexicon: try AttributionLexicon(directory: lexDir), aliases: aliasMap)
             let pipeline = QuotePipeline(extractor: extractor, model: m, outputFormat: outputFormat,
@@ -51,7 +55,14 @@ struct Quotes: ParsableCommand {
             for (h, fmt, path) in inputs {
                 try ArticleReader.read(handle: h, format: fmt, path: path, id: id, date: date) { batch in
                     out.write(Data(pipeline.render(batch, counts: &counts)))
+                    progress.show(records: counts.articles + counts.failed, bytes: counts.textBytes, since: started)
                 }
+            }
+            progress.clear()
+            if stats {
+                let d = (clock.now - started).components
+                let seconds = max(1e-9, Double(d.seconds) + Double(d.attoseconds) / 1e18)
+                printError(String(format: "rhetor quotes: %.1f MB of text in %.2f s: %.2f MB/s, %.0f articles/s, %d quotes", Double(counts.textBytes) / 1e6, seconds, Double(counts.textBytes) / 1e6 / seconds, Double(counts.articles) / seconds, counts.quotes))
             }
             printError("rhetor quotes: \(counts.articles + counts.failed) articles: \(counts.articles) read, \(counts.failed) failed; \(counts.quotes) quotes")
             return counts.failed > 0 ? 3 : 0

@@ -68,4 +68,11 @@ import Testing
         #expect(lines.first == "article,start,end,text,speaker,speakerStart,speakerEnd,cue,kind,date,hostility,certainty,valence,model,line,error")
         #expect(lines.count == 1 + 300 * 4)
     }
+
+    @Test func statsSummarizesTheRun() throws {
+        let r = try CLI.run(["quotes", "--stats"], stdin: Data("{\"id\": 1, \"text\": \"“We are ready,” Ana Ruiz said.\"}\n".utf8))
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("MB of text") && r.stderr.contains("1 quotes"))
+        #expect(!r.stderr.contains("\r"))
+    }
 }

@@ -77,6 +77,8 @@ public final class QuotePipeline: Sendable {
         public var articles = 0
         public var failed = 0
         public var quotes = 0
+        /// UTF-8 bytes of article text processed (for progress and --stats).
+        public var textBytes = 0
         public init() {}
     }
 
@@ -124,7 +126,7 @@ public final class QuotePipeline: Sendable {
             }
         }
         for (r, n) in zip(frozen, quoteCounts) {
-            if r.error == nil { counts.articles += 1; counts.quotes += n } else { counts.failed += 1 }
+            if r.error == nil { counts.articles += 1; counts.quotes += n; counts.textBytes += r.text?.utf8.count ?? 0 } else { counts.failed += 1 }
         }
         return parts.flatMap { $0 }
     }
