@@ -470,8 +470,9 @@ public struct QuoteExtractor: Sendable {
         // 3. A later cue in the closing sentence (“...” on Tuesday, Smith said).
         if let c = closeTok, c < a.tokens.count {
             let sent = a.sentence[c]
+            // Scare quotes between the quote and the cue do not break the link; a longer quote does.
             if let cue = a.cues(in: sent).first(where: { $0.tokStart > c }),
-               !(c + 1..<cue.tokStart).contains(where: { a.inQuote[$0] }),
+               (c + 1..<cue.tokStart).filter({ a.inQuote[$0] && a.tokens[$0].kind == .word }).count <= 3,
                let m = speaker(of: cue, in: a, sentence: sent, after: c) {
                 return (m, cue.text)
             }
