@@ -81,9 +81,6 @@ public enum QuoteScanner {
             if isSpace(p) { return false }
             return !isLetterOrDigit(q)
         }
-        func emitWide(_ open: (family: Family, open: Int, continues: Bool), closeAt: Int) {
-            emit(open, closeAt: closeAt, end: closeAt)
-        }
         func emit(_ open: (family: Family, open: Int, continues: Bool), closeAt: Int?, end: Int) {
             let start = open.open + 1
             guard end > start else { return }
@@ -139,7 +136,7 @@ public enum QuoteScanner {
                 if let k = stack.lastIndex(where: { $0.family == .double }), closes || !opens {
                     let open = stack[k]
                     stack.removeSubrange(k...)
-                    if k == 0 { emitWide(open, closeAt: i) }
+                    if k == 0 { emit(open, closeAt: i, end: i) }
                 } else if opens {
                     stack.append((.double, i + 1, false))  // the quote starts after both marks
                 }
@@ -161,9 +158,7 @@ public enum QuoteScanner {
                     let open = stack[k]
                     stack.removeSubrange(k...)
                     if k == 0 { emit(open, closeAt: i, end: i) }
-                } else if f == .double, let k = stack.lastIndex(where: { $0.family == .guillemet }) {
-                    _ = k  // a stray closer inside guillemets: ignore
-                }
+                }  // else a stray closer: ignored
             case .either(let f):
                 let top = stack.last
                 if f == .single {

@@ -77,7 +77,6 @@ struct Eval: ParsableCommand {
 }
 
 enum EvalReport {
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
 
     static func table(_ metrics: [SetMetric]) -> String {
         var lines = ["output     set          split  metric     value    n"]

@@ -68,6 +68,16 @@ public struct JSONWriter {
         }
     }
 
+    /// `"key":` followed by a record id: a string, a number as written, or null.
+    public mutating func id(_ key: String, _ id: RecordID) {
+        self.key(key)
+        switch id {
+        case .string(let s): string(s)
+        case .number(let s): raw(s)
+        case .none: raw("null")
+        }
+    }
+
     /// `"key":` ready for a value.
     public mutating func key(_ k: String) {
         string(k)

@@ -131,15 +131,6 @@ public final class QuotePipeline: Sendable {
         return parts.flatMap { $0 }
     }
 
-    func writeID(_ w: inout JSONWriter, _ key: String, _ id: RecordID) {
-        w.key(key)
-        switch id {
-        case .string(let s): w.string(s)
-        case .number(let s): w.raw(s)
-        case .none: w.raw("null")
-        }
-    }
-
     func optionalInt(_ w: inout JSONWriter, _ v: Int?) { if let v { w.raw(String(v)) } else { w.raw("null") } }
     func optionalString(_ w: inout JSONWriter, _ v: String?) { if let v { w.string(v) } else { w.raw("null") } }
 
@@ -149,7 +140,7 @@ public final class QuotePipeline: Sendable {
         case .jsonl:
             var w = JSONWriter()
             w.raw("{")
-            writeID(&w, "article", s.article); w.raw(",")
+            w.id("article", s.article); w.raw(",")
             w.key("start"); w.raw(String(q.start)); w.raw(",")
             w.key("end"); w.raw(String(q.end)); w.raw(",")
             w.key("text"); w.string(q.text); w.raw(",")
@@ -165,8 +156,7 @@ public final class QuotePipeline: Sendable {
             w.raw("}\n")
             return w.bytes
         case .csv:
-            let id: String = { switch s.article { case .string(let x), .number(let x): x; case .none: "" } }()
-            var fields = [id, String(q.start), String(q.end), q.text, q.speaker ?? "", q.speakerStart.map(String.init) ?? "",
+            var fields = [s.article.text, String(q.start), String(q.end), q.text, q.speaker ?? "", q.speakerStart.map(String.init) ?? "",
                           q.speakerEnd.map(String.init) ?? "", q.cue ?? "", q.kind.rawValue, s.date ?? ""]
             fields += s.scores.values.map { JSONWriter.format(Double($0)) }
             fields += [modelTag, String(line), ""]
@@ -184,13 +174,12 @@ public final class QuotePipeline: Sendable {
             var w = JSONWriter()
             w.raw("{")
             w.key("line"); w.raw(String(r.line)); w.raw(",")
-            writeID(&w, "article", r.id); w.raw(",")
+            w.id("article", r.id); w.raw(",")
             w.key("error"); w.string(r.error ?? "")
             w.raw("}\n")
             return w.bytes
         case .csv:
-            let id: String = { switch r.id { case .string(let x), .number(let x): x; case .none: "" } }()
-            let fields = [id] + Array(repeating: "", count: 12) + [modelTag, String(r.line), r.error ?? ""]
+            let fields = [r.id.text] + Array(repeating: "", count: 12) + [modelTag, String(r.line), r.error ?? ""]
             return Array((fields.map(csvField).joined(separator: ",") + "\n").utf8)
         case .table:
             return Array("line \(r.line): error: \(r.error ?? "")\n".utf8)

@@ -163,25 +163,23 @@ public final class ScorePipeline: Sendable {
     }
 
     func process(_ records: [StatementRecord], counts: inout ScoreCounts) -> [UInt8] {
-        var checked = records
-        for i in checked.indices { validate(&checked[i]) }
+        // Records arrive validated by flush().
         let block = BatchScorer.blockSize
-        let blocks = (checked.count + block - 1) / block
+        let blocks = (records.count + block - 1) / block
         var rendered = [[UInt8]](repeating: [], count: blocks)
         let threads = max(1, min(options.threads, blocks))
-        let frozen = checked
         rendered.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
             DispatchQueue.concurrentPerform(iterations: threads) { t in
                 var b = t
                 while b < blocks {
-                    let lo = b * block, hi = min(frozen.count, lo + block)
-                    out[b] = renderBlock(frozen[lo..<hi])
+                    let lo = b * block, hi = min(records.count, lo + block)
+                    out[b] = renderBlock(records[lo..<hi])
                     b += threads
                 }
             }
         }
-        for r in checked { if r.error == nil { counts.scored += 1 } else { counts.failed += 1 } }
+        for r in records { if r.error == nil { counts.scored += 1 } else { counts.failed += 1 } }
         return rendered.flatMap { $0 }
     }
 
@@ -201,22 +199,6 @@ public final class ScorePipeline: Sendable {
         return out
     }
 
-    func idText(_ id: RecordID) -> String {
-        switch id {
-        case .string(let s), .number(let s): return s
-        case .none: return ""
-        }
-    }
-
-    func writeID(_ w: inout JSONWriter, _ id: RecordID) {
-        w.key("id")
-        switch id {
-        case .string(let s): w.string(s)
-        case .number(let s): w.raw(s)
-        case .none: w.raw("null")
-        }
-    }
-
     func render(_ r: StatementRecord, _ s: Scores) -> [UInt8] {
         let names = scorer.model.outputNames
         switch options.outputFormat {
@@ -224,7 +206,7 @@ public final class ScorePipeline: Sendable {
             var w = JSONWriter()
             w.raw("{")
             w.key("line"); w.raw(String(r.line)); w.raw(",")
-            writeID(&w, r.id)
+            w.id("id", r.id)
             for (i, n) in names.enumerated() { w.raw(","); w.key(n); w.number(Double(s.values[i])) }
             w.raw(","); w.key("model"); w.raw(modelTagJSON)
             if options.explain {
@@ -234,10 +216,10 @@ public final class ScorePipeline: Sendable {
             w.raw("}\n")
             return w.bytes
         case .csv:
-            let fields = [String(r.line), idText(r.id)] + s.values.map { JSONWriter.format(Double($0)) } + [modelTag, ""]
+            let fields = [String(r.line), r.id.text] + s.values.map { JSONWriter.format(Double($0)) } + [modelTag, ""]
             return Array((fields.map(csvField).joined(separator: ",") + "\n").utf8)
         case .table:
-            var line = pad(String(r.line), 6) + " " + pad(idText(r.id), 14)
+            var line = pad(String(r.line), 6) + " " + pad(r.id.text, 14)
             for v in s.values { line += " " + leftPad(JSONWriter.format(Double(v)), 9) }
             if options.explain {
                 for e in scorer.model.explain(r.text!) {
@@ -286,15 +268,15 @@ public final class ScorePipeline: Sendable {
             var w = JSONWriter()
             w.raw("{")
             w.key("line"); w.raw(String(r.line)); w.raw(",")
-            writeID(&w, r.id); w.raw(",")
+            w.id("id", r.id); w.raw(",")
             w.key("error"); w.string(r.error ?? "")
             w.raw("}\n")
             return w.bytes
         case .csv:
-            let fields = [String(r.line), idText(r.id), "", "", "", modelTag, r.error ?? ""]
+            let fields = [String(r.line), r.id.text, "", "", "", modelTag, r.error ?? ""]
             return Array((fields.map(csvField).joined(separator: ",") + "\n").utf8)
         case .table:
-            return Array((pad(String(r.line), 6) + " " + pad(idText(r.id), 14) + " error: " + (r.error ?? "") + "\n").utf8)
+            return Array((pad(String(r.line), 6) + " " + pad(r.id.text, 14) + " error: " + (r.error ?? "") + "\n").utf8)
         }
     }
 }

@@ -18,6 +18,16 @@ public enum RecordID: Sendable, Equatable {
     case none
 }
 
+extension RecordID {
+    /// The id as text ("" when absent).
+    public var text: String {
+        switch self {
+        case .string(let s), .number(let s): s
+        case .none: ""
+        }
+    }
+}
+
 /// One input record: a statement to score, or the reason it cannot be scored.
 public struct StatementRecord: Sendable {
     /// 1-based line in the input where the record starts.

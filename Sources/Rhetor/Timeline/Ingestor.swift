@@ -140,13 +140,3 @@ public final class Ingestor: @unchecked Sendable {
         return String(decoding: w.bytes, as: UTF8.self)
     }
 }
-
-extension RecordID {
-    /// The id as text ("" when absent).
-    public var text: String {
-        switch self {
-        case .string(let s), .number(let s): s
-        case .none: ""
-        }
-    }
-}

@@ -52,6 +52,13 @@ public struct ModelWeights: Sendable, Equatable {
         return h
     }
 
+    /// The checksum a weights file carries in its last 8 bytes (little-endian).
+    static func storedChecksum(_ bytes: [UInt8]) -> UInt64 {
+        var stored: UInt64 = 0
+        for k in 0..<8 { stored |= UInt64(bytes[bytes.count - 8 + k]) << UInt64(8 * k) }
+        return stored
+    }
+
     /// Parses a weights file; `path` names it in errors.
     public init(bytes: [UInt8], path: String) throws {
         func fail(_ why: String) -> DataFileError { DataFileError(path: path, line: 0, problem: why) }
@@ -67,9 +74,7 @@ public struct ModelWeights: Sendable, Equatable {
         guard outputs > 0, outputs < 64, denseCount < 4096, bits > 0, bits <= 26 else { throw fail("implausible shape K=\(outputs) D=\(denseCount) bits=\(bits)") }
         let floats = outputs + denseCount * outputs + (1 << bits) * outputs
         guard bytes.count == 20 + floats * 4 + 8 else { throw fail("size \(bytes.count) does not match its shape") }
-        var stored: UInt64 = 0
-        for k in 0..<8 { stored |= UInt64(bytes[bytes.count - 8 + k]) << UInt64(8 * k) }
-        guard Self.checksum(bytes[0..<(bytes.count - 8)]) == stored else { throw fail("checksum mismatch: the file is damaged") }
+        guard Self.checksum(bytes[0..<(bytes.count - 8)]) == Self.storedChecksum(bytes) else { throw fail("checksum mismatch: the file is damaged") }
         var all = [Float](repeating: 0, count: floats)
         all.withUnsafeMutableBytes { dst in
             bytes.withUnsafeBytes { src in dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[20..<(20 + floats * 4)])) }
@@ -145,9 +150,7 @@ public struct LinearModel: Sendable {
     }
 
     static func checksumString(_ bytes: [UInt8]) -> String {
-        var stored: UInt64 = 0
-        for k in 0..<8 { stored |= UInt64(bytes[bytes.count - 8 + k]) << UInt64(8 * k) }
-        return "fnv1a64:" + String(stored, radix: 16)
+        "fnv1a64:" + String(ModelWeights.storedChecksum(bytes), radix: 16)
     }
 
     /// Writes `manifest.json` and the weights file into `directory`, filling in the checksum.
