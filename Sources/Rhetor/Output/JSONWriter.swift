@@ -78,6 +78,18 @@ public struct JSONWriter {
         }
     }
 
+    /// The JSON line that answers an input record which could not be processed:
+    /// `{"line":N,"<idKey>":...,"error":"..."}` and a newline.
+    public static func errorLine(line: Int, idKey: String, id: RecordID, error: String) -> [UInt8] {
+        var w = JSONWriter()
+        w.raw("{")
+        w.key("line"); w.raw(String(line)); w.raw(",")
+        w.id(idKey, id); w.raw(",")
+        w.key("error"); w.string(error)
+        w.raw("}\n")
+        return w.bytes
+    }
+
     /// `"key":` ready for a value.
     public mutating func key(_ k: String) {
         string(k)

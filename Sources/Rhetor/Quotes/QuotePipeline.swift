@@ -171,13 +171,7 @@ public final class QuotePipeline: Sendable {
     func renderError(_ r: ArticleRecord) -> [UInt8] {
         switch outputFormat {
         case .jsonl:
-            var w = JSONWriter()
-            w.raw("{")
-            w.key("line"); w.raw(String(r.line)); w.raw(",")
-            w.id("article", r.id); w.raw(",")
-            w.key("error"); w.string(r.error ?? "")
-            w.raw("}\n")
-            return w.bytes
+            return JSONWriter.errorLine(line: r.line, idKey: "article", id: r.id, error: r.error ?? "")
         case .csv:
             let fields = [r.id.text] + Array(repeating: "", count: 12) + [modelTag, String(r.line), r.error ?? ""]
             return Array((fields.map(csvField).joined(separator: ",") + "\n").utf8)

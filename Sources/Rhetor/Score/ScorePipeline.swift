@@ -265,13 +265,7 @@ public final class ScorePipeline: Sendable {
     func renderError(_ r: StatementRecord) -> [UInt8] {
         switch options.outputFormat {
         case .jsonl:
-            var w = JSONWriter()
-            w.raw("{")
-            w.key("line"); w.raw(String(r.line)); w.raw(",")
-            w.id("id", r.id); w.raw(",")
-            w.key("error"); w.string(r.error ?? "")
-            w.raw("}\n")
-            return w.bytes
+            return JSONWriter.errorLine(line: r.line, idKey: "id", id: r.id, error: r.error ?? "")
         case .csv:
             let fields = [String(r.line), r.id.text, "", "", "", modelTag, r.error ?? ""]
             return Array((fields.map(csvField).joined(separator: ",") + "\n").utf8)
