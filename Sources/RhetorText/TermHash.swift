@@ -8,6 +8,7 @@
 ///     term(bytes)    = fmix64(fnv1a64(bytes))        bytes are the token's normalized UTF-8
 ///     combine(a, b)  = fmix64((a * 0x9e3779b97f4a7c15 mod 2^64) ^ b)   phrase of terms, left to right
 ///     bucket(ns, h, seed, bits) = fmix64(h ^ term(ns) ^ seed) & (2^bits - 1)
+///     ngramKey(bytes)  = sum(bytes[i] << 8i) | count << 56      at most 7 bytes (character n-grams)
 ///
 /// Bytes are unsigned (no sign extension, unlike fastText's quirk).
 public enum TermHash {
@@ -59,6 +60,16 @@ public enum TermHash {
         guard var h = it.next() else { return term([UInt8]()) }
         while let t = it.next() { h = combine(h, t) }
         return h
+    }
+
+    /// The key of a short byte window (a character n-gram): its bytes packed little-endian, the
+    /// length in the top byte. Windows of up to 7 bytes have distinct keys.
+    @inlinable
+    public static func ngramKey<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+        precondition(bytes.count <= 7, "n-gram keys hold at most 7 bytes")
+        var key: UInt64 = 0
+        for (i, b) in bytes.enumerated() { key |= UInt64(b) &<< UInt64(8 * i) }
+        return key | UInt64(bytes.count) &<< 56
     }
 
     /// The feature bucket of a hashed item in a namespace.

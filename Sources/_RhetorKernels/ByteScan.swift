@@ -95,6 +95,56 @@ public enum ByteScan {
         while i < bytes.count, bytes[i] < 0x80 { i += 1 }
         return i - start
     }
+
+    // MARK: - jsonStringStop
+
+    /// The first index `>= from` holding a byte that stops a run of plain JSON string content:
+    /// `"` (0x22), `\` (0x5C) or a control byte (< 0x20); `bytes.count` when there is none.
+    ///
+    ///     i = from
+    ///     while i + 16 <= n:
+    ///         v = load16(i)
+    ///         if any((v .== 0x22) .| (v .== 0x5C) .| (v .< 0x20)): break
+    ///         i += 16
+    ///     scalar scan from i
+    @inlinable
+    public static func jsonStringStop(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        forceScalar ? jsonStringStopScalar(in: bytes, from: from) : jsonStringStopSIMD(in: bytes, from: from)
+    }
+
+    @inlinable
+    public static func jsonStringStopSIMD(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        let n = bytes.count
+        guard let base = bytes.baseAddress, from < n else { return n }
+        var i = max(0, from)
+        let quote = SIMD16<UInt8>(repeating: 0x22)
+        let backslash = SIMD16<UInt8>(repeating: 0x5C)
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        let raw = UnsafeRawPointer(base)
+        while i + 16 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            if any((v .== quote) .| (v .== backslash) .| (v .< space)) { break }
+            i += 16
+        }
+        while i < n {
+            let b = base[i]
+            if b == 0x22 || b == 0x5C || b < 0x20 { return i }
+            i += 1
+        }
+        return n
+    }
+
+    /// The scalar twin of `jsonStringStopSIMD`.
+    @inlinable
+    public static func jsonStringStopScalar(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        var i = max(0, from)
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x22 || b == 0x5C || b < 0x20 { return i }
+            i += 1
+        }
+        return bytes.count
+    }
 }
 
 #if canImport(Glibc)

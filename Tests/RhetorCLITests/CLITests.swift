@@ -92,7 +92,7 @@ enum CLI {
         #expect(lines.count == 9)
         #expect(lines.map { $0["line"] as? Int } == Array(1...9).map { Optional($0) })
         #expect(lines[0]["hostility"] != nil && lines[8]["hostility"] != nil)
-        #expect(lines[1]["error"] as? String == "broken JSON")
+        #expect(lines[1]["error"] as? String == "broken JSON: unexpected end of line at byte 26", "the message says what broke and where")
         #expect(lines[2]["error"] as? String == "no \"text\" field" && lines[2]["id"] as? String == "notext")
         #expect(lines[3]["error"] as? String == "\"text\" is not a string")
         #expect(lines[4]["error"] as? String == "not a JSON object")

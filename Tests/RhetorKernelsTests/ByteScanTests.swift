@@ -71,4 +71,58 @@ import Testing
             }
         }
     }
+
+    func naiveJSONStop(_ b: [UInt8], _ from: Int) -> Int {
+        var i = max(0, from)
+        while i < b.count { if b[i] == 0x22 || b[i] == 0x5C || b[i] < 0x20 { return i }; i += 1 }
+        return b.count
+    }
+
+    /// Every stop byte (and the bytes next to them, which must not stop) at every position, over
+    /// every alignment and tail length, SIMD and scalar against the oracle.
+    @Test func jsonStringStopEveryAlignment() {
+        let stops: [UInt8] = [0x22, 0x5C, 0x00, 0x0A, 0x1F]
+        let fillers: [UInt8] = [0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xFF]
+        for offset in 0..<17 {
+            for length in 0..<50 {
+                for filler in fillers {
+                    let base = [UInt8](repeating: filler, count: offset + length)
+                    base.withUnsafeBufferPointer { whole in
+                        let slice = UnsafeBufferPointer(rebasing: whole[offset...])
+                        #expect(ByteScan.jsonStringStopSIMD(in: slice) == length)
+                        #expect(ByteScan.jsonStringStopScalar(in: slice) == length)
+                    }
+                }
+                for hit in 0..<length {
+                    for stop in stops {
+                        var bytes = [UInt8](repeating: 0x61, count: offset + length)
+                        bytes[offset + hit] = stop
+                        bytes.withUnsafeBufferPointer { whole in
+                            let slice = UnsafeBufferPointer(rebasing: whole[offset...])
+                            let array = Array(slice)
+                            for from in [0, hit, hit + 1] {
+                                let want = naiveJSONStop(array, from)
+                                #expect(ByteScan.jsonStringStopSIMD(in: slice, from: from) == want)
+                                #expect(ByteScan.jsonStringStopScalar(in: slice, from: from) == want)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func jsonStringStopRandomBytes() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let n = Int.random(in: 0..<300, using: &rng)
+            // Mostly printable bytes so that long stop-free runs occur.
+            let bytes = (0..<n).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? UInt8.random(in: 0...255, using: &rng) : UInt8.random(in: 0x23...0x5B, using: &rng) }
+            let from = Int.random(in: 0...max(0, n), using: &rng)
+            bytes.withUnsafeBufferPointer { b in
+                #expect(ByteScan.jsonStringStopSIMD(in: b, from: from) == naiveJSONStop(bytes, from))
+                #expect(ByteScan.jsonStringStopScalar(in: b, from: from) == naiveJSONStop(bytes, from))
+            }
+        }
+    }
 }

@@ -11,6 +11,7 @@ import Testing
         w.bias = w.bias.map { _ in r() }
         w.dense = w.dense.map { _ in r() }
         w.hashed = w.hashed.map { _ in r() }
+        w.roundHashedToBFloat16()
         return w
     }
 
@@ -19,16 +20,77 @@ import Testing
         #expect(try ModelWeights(bytes: w.serialized(), path: "w.bin") == w)
     }
 
+    /// The extractor emits the buckets the model card's n-gram vectors give ("<ri" of "Ri").
+    @Test func extractorUsesTheSpecifiedNgramBuckets() throws {
+        let model = try Repo.defaultModel()
+        #expect(model.manifest.features.hash.bits == 18)
+        #expect(model.extractor.extract("Ri").buckets.contains(152_802))
+        #expect(model.extractor.extract("ridiculous").buckets.contains(254_027))
+    }
+
+    @Test func bfloat16RoundsToNearestEven() {
+        #expect(HashedTable.bfloat16(1) == 0x3F80)
+        #expect(HashedTable.bfloat16(-2) == 0xC000)
+        // 1 + 2^-8 lies halfway between 1 and 1 + 2^-7: ties go to the even significand (1).
+        let ulp: Float = 1.0 / 128
+        #expect(HashedTable.bfloat16(1 + ulp / 2) == 0x3F80)
+        #expect(HashedTable.bfloat16(1 + 3 * ulp / 2) == 0x3F82)
+        #expect(HashedTable.bfloat16(1 + ulp / 2 + ulp / 256) == 0x3F81)
+        #expect(HashedTable.float(0x3F81) == 1 + ulp)
+        #expect(HashedTable.bfloat16(.infinity) == 0x7F80)
+        #expect(HashedTable.float(HashedTable.bfloat16(.nan)).isNaN)
+        var rng = SplitMix64(seed: 3)
+        for _ in 0..<10_000 {
+            let f = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()) & 0x7F7F_FFFF)
+            guard f.isNormal else { continue }
+            let r = HashedTable.rounded(f)
+            #expect(abs(r - f) <= abs(f) / 256, "\(f)")
+        }
+    }
+
+    /// A version-1 file (float32 hashed weights), written here byte by byte, still loads, with its
+    /// hashed weights rounded to bfloat16.
+    @Test func version1WeightsStillLoad() throws {
+        let w = randomWeights(bits: 3)
+        var out = ModelWeights.magic
+        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        u32(1); u32(3); u32(UInt32(w.denseCount)); u32(3)
+        for f in w.bias + w.dense + w.hashed.map({ $0 + 1e-4 }) { u32(f.bitPattern) }
+        let sum = ModelWeights.checksum(out[...])
+        withUnsafeBytes(of: sum.littleEndian) { out.append(contentsOf: $0) }
+        let read = try ModelWeights(bytes: out, path: "v1.bin")
+        #expect(read.dense == w.dense)
+        #expect(read.hashed == w.hashed.map { HashedTable.rounded($0 + 1e-4) })
+    }
+
+    @Test func hashedTableSumsMatchAPlainLoop() {
+        for outputs in [1, 3, 4, 5] {
+            var w = ModelWeights(outputs: outputs, denseCount: 1, bits: 8)
+            var rng = SplitMix64(seed: UInt64(outputs))
+            w.hashed = w.hashed.map { _ in Float(Int64(bitPattern: rng.next()) % 1000) / 97 }
+            w.roundHashedToBFloat16()
+            let table = HashedTable(weights: w.hashed, outputs: outputs, bits: 8)
+            let buckets = (0..<300).map { _ in Int32(rng.next() % 256) }
+            var sums = [Float](repeating: .nan, count: outputs)
+            buckets.withUnsafeBufferPointer { table.sum($0, into: &sums) }
+            for o in 0..<outputs {
+                var plain: Float = 0
+                for b in buckets { plain += w.hashed[Int(b) * outputs + o] }
+                #expect(sums[o] == plain)
+            }
+        }
+    }
+
     @Test func damagedOrForeignWeightsAreRejected() {
         var bytes = randomWeights().serialized()
         bytes[40] ^= 1
         #expect(throws: DataFileError(path: "w.bin", line: 0, problem: "checksum mismatch: the file is damaged")) {
             _ = try ModelWeights(bytes: bytes, path: "w.bin")
         }
-        var v2 = randomWeights().serialized()
-        v2[4] = 2
-        #expect(throws: DataFileError(path: "w.bin", line: 0, problem: "weights file version 2 is not supported (this build reads 1)")) {
-            _ = try ModelWeights(bytes: v2, path: "w.bin")
+        var v3 = randomWeights().serialized()
+        v3[4] = 3
+        #expect(throws: DataFileError(path: "w.bin", line: 0, problem: "weights file version 3 is not supported (this build reads 1 and 2)")) {
+            _ = try ModelWeights(bytes: v3, path: "w.bin")
         }
         #expect(throws: DataFileError.self) { _ = try ModelWeights(bytes: Array("nope".utf8), path: "w.bin") }
     }
@@ -43,7 +105,7 @@ import Testing
         let lex = try Repo.lexiconSet()
         var pins: [String: ModelManifest.LexiconPin] = [:]
         for (n, f) in lex.files { pins[n] = .init(version: f.version, sha256: f.sha256) }
-        let manifest = ModelManifest(format: "rhetor-model", formatVersion: 1, name: "t", version: "0.1", outputs: Trainer.outputs,
+        let manifest = ModelManifest(format: "rhetor-model", formatVersion: ModelManifest.currentFormatVersion, name: "t", version: "0.1", outputs: Trainer.outputs,
                                      features: .init(dense: DenseFeature.allCases.map(\.name), hash: HashSpec(bits: 6), normalization: "test"),
                                      lexicons: pins, weights: .init(file: "weights.bin", checksum: ""), training: [:], metrics: ["x": 0.5])
         var model = LinearModel(manifest: manifest, weights: randomWeights(), lexicons: lex)
@@ -62,9 +124,9 @@ import Testing
             try FileManager.default.copyItem(at: Repo.model.appendingPathComponent(f), to: dir.appendingPathComponent(f))
         }
         let url = dir.appendingPathComponent("manifest.json")
-        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 99")
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\" : 2", with: "\"formatVersion\" : 99")
         try text.write(to: url, atomically: true, encoding: .utf8)
-        #expect(throws: DataFileError(path: url.path, line: 0, problem: "model format version 99 is not supported (this build reads 1)")) {
+        #expect(throws: DataFileError(path: url.path, line: 0, problem: "model format version 99 is not supported (this build reads 2)")) {
             _ = try LinearModel.load(directory: dir, lexiconDirectory: Repo.lexicons)
         }
     }

@@ -21,6 +21,14 @@ import Testing
         #expect(b == 121_890)
     }
 
+    @Test func ngramVectors() {
+        #expect(TermHash.ngramKey(Array("<ri".utf8)) == 0x0300_0000_0069_723c)
+        let c = TermHash.term(Array("c".utf8)), seed: UInt64 = 0x5248_4554_4f52_0001, mask: UInt64 = (1 << 18) - 1
+        #expect(TermHash.bucket(namespace: c, TermHash.ngramKey(Array("<ri".utf8)), seed: seed, mask: mask) == 152_802)
+        #expect(TermHash.bucket(namespace: c, TermHash.ngramKey(Array("ridic".utf8)), seed: seed, mask: mask) == 254_027)
+        #expect(TermHash.bucket(namespace: c, TermHash.ngramKey(Array("ous>".utf8)), seed: seed, mask: mask) == 12_166)
+    }
+
     @Test func tokenHashIsTermHashOfNormalizedBytes() {
         #expect(Tokenizer().tokenize("RIDICULOUS")[0].hash == 0x20cc_7c69_9f09_c296)
     }

@@ -39,9 +39,10 @@ public struct JSONWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Powers of ten, exact in Double and Int64, for `decimals` 0...8.
     static let powers: [Double] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
 
-    /// Writes the digits straight into `out`: no intermediate strings.
+    /// Writes the digits straight into `out`: no intermediate strings or arrays.
     static func appendNumber(_ x: Double, decimals: Int, to out: inout [UInt8]) {
         guard x.isFinite, decimals >= 0, decimals < powers.count, abs(x) < 9e15 / powers[decimals] else {
             out.append(contentsOf: x.isFinite ? Array(String(x).utf8) : Array("null".utf8))
@@ -50,32 +51,58 @@ public struct JSONWriter {
         let r = Int64((x * powers[decimals]).rounded())
         if r == 0 { out.append(0x30); return }
         if r < 0 { out.append(0x2D) }
-        var v = r.magnitude
-        var digits = [UInt8](repeating: 0x30, count: 20)
-        var n = 0
-        while v > 0 || n <= decimals {
-            digits[n] = 0x30 + UInt8(v % 10)
-            v /= 10
-            n += 1
+        let scale = UInt64(powers[decimals])
+        let magnitude = r.magnitude
+        appendDigits(magnitude / scale, minimumCount: 1, to: &out)
+        var fraction = magnitude % scale
+        guard fraction != 0 else { return }
+        var width = decimals
+        while fraction % 10 == 0 { fraction /= 10; width -= 1 }
+        out.append(0x2E)
+        appendDigits(fraction, minimumCount: width, to: &out)
+    }
+
+    /// Decimal digits of `v`, zero-padded on the left to `minimumCount`.
+    static func appendDigits(_ v: UInt64, minimumCount: Int, to out: inout [UInt8]) {
+        var count = 1
+        var t = v
+        while t >= 10 { t /= 10; count += 1 }
+        count = max(count, minimumCount)
+        let start = out.count
+        out.append(contentsOf: repeatElement(0x30, count: count))
+        var rest = v
+        var i = start + count - 1
+        while rest > 0 {
+            out[i] = 0x30 + UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+            i -= 1
         }
-        // digits[0..<n] are least significant first; the first `decimals` are the fraction.
-        var firstKept = 0
-        while firstKept < decimals, digits[firstKept] == 0x30 { firstKept += 1 }
-        for i in stride(from: n - 1, through: decimals, by: -1) { out.append(digits[i]) }
-        if firstKept < decimals {
-            out.append(0x2E)
-            for i in stride(from: decimals - 1, through: firstKept, by: -1) { out.append(digits[i]) }
+    }
+
+    /// An integer in decimal.
+    public static func appendInteger(_ n: Int, to out: inout [UInt8]) {
+        if n < 0 { out.append(0x2D) }
+        appendDigits(UInt64(n.magnitude), minimumCount: 1, to: &out)
+    }
+
+    /// A record id: a JSON string, a number as written, or null.
+    public static func appendID(_ id: RecordID, to out: inout [UInt8]) {
+        switch id {
+        case .string(let s):
+            var w = JSONWriter()
+            swap(&w.bytes, &out)
+            w.string(s)
+            swap(&w.bytes, &out)
+        case .number(let s): out.append(contentsOf: s.utf8)
+        case .integer(let n): appendInteger(n, to: &out)
+        case .none: out.append(contentsOf: "null".utf8)
         }
     }
 
     /// `"key":` followed by a record id: a string, a number as written, or null.
     public mutating func id(_ key: String, _ id: RecordID) {
         self.key(key)
-        switch id {
-        case .string(let s): string(s)
-        case .number(let s): raw(s)
-        case .none: raw("null")
-        }
+        Self.appendID(id, to: &bytes)
     }
 
     /// The JSON line that answers an input record which could not be processed:
@@ -83,7 +110,7 @@ public struct JSONWriter {
     public static func errorLine(line: Int, idKey: String, id: RecordID, error: String) -> [UInt8] {
         var w = JSONWriter()
         w.raw("{")
-        w.key("line"); w.raw(String(line)); w.raw(",")
+        w.key("line"); appendInteger(line, to: &w.bytes); w.raw(",")
         w.id(idKey, id); w.raw(",")
         w.key("error"); w.string(error)
         w.raw("}\n")

@@ -39,12 +39,20 @@ public struct ScoreCounts: Sendable, Equatable {
 }
 
 /// Reads statements, scores them in parallel in fixed blocks, and writes results in input order.
+///
+/// The reading thread only splits lines (text, JSON Lines) or CSV records into one byte arena per
+/// batch; parsing JSON, validating, feature extraction, the block `sgemm` and rendering all run on
+/// the workers, a fixed block of 256 records at a time, so the output bytes do not depend on the
+/// number of threads and nothing is allocated per statement on the hot path.
 public final class ScorePipeline: Sendable {
     public let scorer: BatchScorer
     public let options: ScoreOptions
     let modelTag: String
     /// The model tag as a JSON string literal, escaped once.
-    let modelTagJSON: String
+    let modelTagJSON: [UInt8]
+    /// `,"<output>":` for every output, in order.
+    let outputKeys: [[UInt8]]
+    let json = JSONLineScanner(keys: ["text", "id"])
 
     public init(model: LinearModel, options: ScoreOptions) {
         scorer = BatchScorer(model: model)
@@ -52,7 +60,34 @@ public final class ScorePipeline: Sendable {
         modelTag = "\(model.manifest.name)@\(model.manifest.version)"
         var w = JSONWriter()
         w.string(modelTag)
-        modelTagJSON = String(decoding: w.bytes, as: UTF8.self)
+        modelTagJSON = w.bytes
+        outputKeys = model.outputNames.map { name in
+            var k = JSONWriter()
+            k.raw(",")
+            k.key(name)
+            return k.bytes
+        }
+    }
+
+    /// Records read but not yet processed: raw lines (text, JSON Lines) or extracted statement
+    /// texts (CSV) in one arena.
+    struct Batch {
+        var bytes: [UInt8] = []
+        var records: [Entry] = []
+
+        struct Entry {
+            var line: Int
+            var start: Int
+            var count: Int
+            /// Set by the reader for CSV; JSON ids are read by the workers.
+            var id: RecordID = .none
+            var error: String?
+        }
+
+        mutating func removeAll() {
+            bytes.removeAll(keepingCapacity: true)
+            records.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Scores every record from `input`, calling `write` with output bytes batch by batch.
@@ -63,18 +98,13 @@ public final class ScorePipeline: Sendable {
         } else if options.outputFormat == .table {
             write(Array((pad("line", 6) + " " + pad("id", 14) + " hostility certainty  valence  error\n").utf8))
         }
-        var batch: [StatementRecord] = []
+        var batch = Batch()
         /// Scores and writes the batch; false when --strict met an error and the run must stop.
         @discardableResult
         func flush() -> Bool {
-            guard !batch.isEmpty, !counts.stopped else { return !counts.stopped }
-            for i in batch.indices { validate(&batch[i]) }
-            if options.strict, let k = batch.firstIndex(where: { $0.error != nil }) {
-                batch.removeSubrange((k + 1)...)
-                counts.stopped = true
-            }
+            guard !batch.records.isEmpty, !counts.stopped else { return !counts.stopped }
             write(process(batch, counts: &counts))
-            batch.removeAll(keepingCapacity: true)
+            batch.removeAll()
             progress?(counts)
             return !counts.stopped
         }
@@ -82,8 +112,9 @@ public final class ScorePipeline: Sendable {
         case .text, .jsonl:
             let reader = LineReader(handle: input)
             while let (line, bytes) = reader.next() {
-                batch.append(options.inputFormat == .text ? textRecord(line, bytes) : JSONLineParser.record(line: line, bytes: bytes))
-                if batch.count >= options.batchSize {
+                batch.records.append(.init(line: line, start: batch.bytes.count, count: bytes.count))
+                batch.bytes.append(contentsOf: bytes)
+                if batch.records.count >= options.batchSize {
                     counts.bytes = reader.bytesRead
                     if !flush() { return counts }
                 }
@@ -102,7 +133,7 @@ public final class ScorePipeline: Sendable {
                     idIndex = r.fields.firstIndex(of: options.idColumn)
                     return
                 }
-                var rec = StatementRecord(line: r.line, id: .none, text: nil, error: nil)
+                var rec = Batch.Entry(line: r.line, start: batch.bytes.count, count: 0)
                 if let idIndex, idIndex < r.fields.count { rec.id = .string(r.fields[idIndex]) }
                 if textIndex < 0 {
                     rec.error = "no column named \"\(options.textColumn)\" in the header (\(h.joined(separator: ", ")))"
@@ -111,10 +142,11 @@ public final class ScorePipeline: Sendable {
                 } else if r.fields.count != h.count {
                     rec.error = "expected \(h.count) fields, found \(r.fields.count)"
                 } else {
-                    rec.text = r.fields[textIndex]
+                    batch.bytes.append(contentsOf: r.fields[textIndex].utf8)
+                    rec.count = batch.bytes.count - rec.start
                 }
-                batch.append(rec)
-                if batch.count >= options.batchSize { flush() }
+                batch.records.append(rec)
+                if batch.records.count >= options.batchSize { flush() }
             }
             while !counts.stopped {
                 let data = input.readData(ofLength: 1 << 20)
@@ -132,102 +164,206 @@ public final class ScorePipeline: Sendable {
         return counts
     }
 
-    /// True when the text holds nothing but white space; scans bytes and looks at characters
-    /// only when a non-ASCII byte could be Unicode white space.
-    static func isBlank(_ t: String) -> Bool {
+    /// True when the bytes hold nothing but white space; looks at characters only when a
+    /// non-ASCII byte could be Unicode white space.
+    static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var nonASCII = false
-        for b in t.utf8 {
+        for b in bytes {
             switch b {
             case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D: continue
             case 0x80...: nonASCII = true
             default: return false
             }
         }
-        return !nonASCII || t.allSatisfy(\.isWhitespace)
+        return !nonASCII || String(decoding: bytes, as: UTF8.self).allSatisfy(\.isWhitespace)
     }
 
-    func textRecord(_ line: Int, _ bytes: ArraySlice<UInt8>) -> StatementRecord {
-        StatementRecord(line: line, id: .number(String(line)), text: String(decoding: bytes, as: UTF8.self), error: nil)
+    /// The rendered output of one block: bytes, where each record's output ends, and counts.
+    struct BlockOutput {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        var failedAt: [Bool] = []
     }
 
-    /// Scores one batch and renders it; the bytes do not depend on `options.threads`.
-    /// Marks a record that cannot be scored: too long, or empty.
-    func validate(_ r: inout StatementRecord) {
-        guard r.error == nil else { return }
-        let t = r.text ?? ""
-        if t.utf8.count > options.maxStatementBytes {
-            r.error = "text is \(t.utf8.count) bytes, over the limit of \(options.maxStatementBytes)"
-        } else if Self.isBlank(t) {
-            r.error = "empty text"
-        }
-    }
-
-    func process(_ records: [StatementRecord], counts: inout ScoreCounts) -> [UInt8] {
-        // Records arrive validated by flush().
+    /// Scores one batch and renders it; the bytes do not depend on `options.threads`. With
+    /// --strict, output stops after the first record that failed.
+    func process(_ batch: Batch, counts: inout ScoreCounts) -> [UInt8] {
         let block = BatchScorer.blockSize
-        let blocks = (records.count + block - 1) / block
-        var rendered = [[UInt8]](repeating: [], count: blocks)
+        let n = batch.records.count
+        let blocks = (n + block - 1) / block
+        var rendered = [BlockOutput](repeating: BlockOutput(), count: blocks)
         let threads = max(1, min(options.threads, blocks))
         rendered.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
             DispatchQueue.concurrentPerform(iterations: threads) { t in
+                let worker = BlockWorker(pipeline: self)
                 var b = t
                 while b < blocks {
-                    let lo = b * block, hi = min(records.count, lo + block)
-                    out[b] = renderBlock(records[lo..<hi])
+                    let lo = b * block, hi = min(n, lo + block)
+                    out[b] = worker.render(batch, lo..<hi)
                     b += threads
                 }
             }
         }
-        for r in records { if r.error == nil { counts.scored += 1 } else { counts.failed += 1 } }
-        return rendered.flatMap { $0 }
-    }
-
-    func renderBlock(_ records: ArraySlice<StatementRecord>) -> [UInt8] {
-        let valid = records.filter { $0.error == nil }
-        let scores = scorer.score(valid.map { $0.text! })
-        var out: [UInt8] = []
-        var si = 0
-        for r in records {
-            if r.error == nil {
-                out += render(r, scores[si])
-                si += 1
-            } else {
-                out += renderError(r)
+        var result: [UInt8] = []
+        result.reserveCapacity(rendered.reduce(0) { $0 + $1.bytes.count })
+        for r in rendered {
+            if options.strict, let k = r.failedAt.firstIndex(of: true) {
+                result.append(contentsOf: r.bytes[0..<r.ends[k]])
+                counts.scored += k
+                counts.failed += 1
+                counts.stopped = true
+                return result
             }
+            result.append(contentsOf: r.bytes)
+            let failed = r.failedAt.reduce(0) { $0 + ($1 ? 1 : 0) }
+            counts.failed += failed
+            counts.scored += r.failedAt.count - failed
         }
-        return out
+        return result
     }
 
-    func render(_ r: StatementRecord, _ s: Scores) -> [UInt8] {
-        let names = scorer.model.outputNames
-        switch options.outputFormat {
-        case .jsonl:
-            var w = JSONWriter()
-            w.raw("{")
-            w.key("line"); w.raw(String(r.line)); w.raw(",")
-            w.id("id", r.id)
-            for (i, n) in names.enumerated() { w.raw(","); w.key(n); w.number(Double(s.values[i])) }
-            w.raw(","); w.key("model"); w.raw(modelTagJSON)
-            if options.explain {
-                w.raw(","); w.key("explanation")
-                writeExplanation(&w, scorer.model.explain(r.text!))
-            }
-            w.raw("}\n")
-            return w.bytes
-        case .csv:
-            let fields = [String(r.line), r.id.text] + s.values.map { JSONWriter.format(Double($0)) } + [modelTag, ""]
-            return Array((fields.map(csvField).joined(separator: ",") + "\n").utf8)
-        case .table:
-            var line = pad(String(r.line), 6) + " " + pad(r.id.text, 14)
-            for v in s.values { line += " " + leftPad(JSONWriter.format(Double(v)), 9) }
-            if options.explain {
-                for e in scorer.model.explain(r.text!) {
-                    let top = e.contributions.prefix(3).map { "\($0.label) \(JSONWriter.format(Double($0.contribution), decimals: 2))" }
-                    line += "\n       \(e.output): " + top.joined(separator: ", ")
+    /// One worker thread's reusable state: parsed texts, logits and feature scratch.
+    final class BlockWorker {
+        let pipeline: ScorePipeline
+        let scratch = ExtractionScratch()
+        var texts: [UInt8] = []
+        var spans: [Range<Int>] = []
+        var ids: [RecordID] = []
+        var errors: [String?] = []
+        var valid: [Int] = []
+        var logits: [Float] = []
+        var values: [JSONLineScanner.Value?] = []
+
+        init(pipeline: ScorePipeline) { self.pipeline = pipeline }
+
+        /// Parses, validates, scores and renders records `range` of the batch.
+        func render(_ batch: Batch, _ range: Range<Int>) -> BlockOutput {
+            let options = pipeline.options
+            texts.removeAll(keepingCapacity: true)
+            spans.removeAll(keepingCapacity: true)
+            ids.removeAll(keepingCapacity: true)
+            errors.removeAll(keepingCapacity: true)
+            valid.removeAll(keepingCapacity: true)
+            batch.bytes.withUnsafeBufferPointer { all in
+                for r in batch.records[range] {
+                    let raw = UnsafeBufferPointer(rebasing: all[r.start..<(r.start + r.count)])
+                    var id = r.id
+                    var error = r.error
+                    var span = texts.count..<texts.count
+                    switch options.inputFormat {
+                    case .jsonl:
+                        if let f = pipeline.json.scan(raw, values: &values, arena: &texts) {
+                            error = f.description
+                        } else {
+                            id = Self.recordID(values[1], texts)
+                            switch values[0] {
+                            case .string(let t): span = t
+                            case nil: error = "no \"text\" field"
+                            default: error = "\"text\" is not a string"
+                            }
+                        }
+                    case .text:
+                        id = .integer(r.line)
+                        let start = texts.count
+                        if UTF8Validation.isValid(raw) {
+                            texts.append(contentsOf: raw)
+                        } else {
+                            // Invalid bytes read as U+FFFD, as a String would decode them.
+                            texts.append(contentsOf: String(decoding: raw, as: UTF8.self).utf8)
+                        }
+                        span = start..<texts.count
+                    case .csv:
+                        if error == nil {
+                            let start = texts.count
+                            texts.append(contentsOf: raw)
+                            span = start..<texts.count
+                        }
+                    }
+                    if error == nil {
+                        if span.count > options.maxStatementBytes {
+                            error = "text is \(span.count) bytes, over the limit of \(options.maxStatementBytes)"
+                        } else if texts.withUnsafeBufferPointer({ ScorePipeline.isBlank(UnsafeBufferPointer(rebasing: $0[span])) }) {
+                            error = "empty text"
+                        }
+                    }
+                    if error == nil { valid.append(spans.count) }
+                    spans.append(span)
+                    ids.append(id)
+                    errors.append(error)
                 }
             }
-            return Array((line + "\n").utf8)
+            let scorer = pipeline.scorer
+            texts.withUnsafeBufferPointer { tb in
+                scorer.logits(count: valid.count, withBytes: { i, body in body(UnsafeBufferPointer(rebasing: tb[spans[valid[i]]])) },
+                              into: &logits, scratch: scratch)
+            }
+            var out = BlockOutput()
+            let k = scorer.model.weights.outputs
+            var v = 0
+            for (j, r) in batch.records[range].enumerated() {
+                if let e = errors[j] {
+                    pipeline.renderError(line: r.line, id: ids[j], error: e, into: &out.bytes)
+                    out.failedAt.append(true)
+                } else {
+                    logits.withUnsafeBufferPointer { lb in
+                        pipeline.render(line: r.line, id: ids[j], logits: UnsafeBufferPointer(rebasing: lb[(v * k)..<(v * k + k)]),
+                                        text: { String(decoding: self.texts[self.spans[j]], as: UTF8.self) }, into: &out.bytes)
+                    }
+                    v += 1
+                    out.failedAt.append(false)
+                }
+                out.ends.append(out.bytes.count)
+            }
+            return out
+        }
+
+        /// A JSON id: a string, or a number as written; anything else is no id.
+        static func recordID(_ v: JSONLineScanner.Value?, _ arena: [UInt8]) -> RecordID {
+            switch v {
+            case .string(let r): .string(String(decoding: arena[r], as: UTF8.self))
+            case .number(let r): .number(String(decoding: arena[r], as: UTF8.self))
+            default: .none
+            }
+        }
+    }
+
+    /// Renders one scored record; `text` is asked for only when explaining.
+    func render(line: Int, id: RecordID, logits: UnsafeBufferPointer<Float>, text: () -> String, into out: inout [UInt8]) {
+        let model = scorer.model
+        switch options.outputFormat {
+        case .jsonl:
+            out.append(contentsOf: #"{"line":"#.utf8)
+            JSONWriter.appendInteger(line, to: &out)
+            out.append(contentsOf: #","id":"#.utf8)
+            JSONWriter.appendID(id, to: &out)
+            for (o, key) in outputKeys.enumerated() {
+                out.append(contentsOf: key)
+                JSONWriter.appendNumber(Double(scorer.link(logits[o], output: o)), decimals: 4, to: &out)
+            }
+            out.append(contentsOf: #","model":"#.utf8)
+            out.append(contentsOf: modelTagJSON)
+            if options.explain {
+                var w = JSONWriter()
+                w.raw(","); w.key("explanation")
+                writeExplanation(&w, model.explain(text()))
+                out.append(contentsOf: w.bytes)
+            }
+            out.append(contentsOf: "}\n".utf8)
+        case .csv:
+            let values = (0..<logits.count).map { JSONWriter.format(Double(scorer.link(logits[$0], output: $0))) }
+            let fields = [String(line), id.text] + values + [modelTag, ""]
+            out.append(contentsOf: (fields.map(csvField).joined(separator: ",") + "\n").utf8)
+        case .table:
+            var row = pad(String(line), 6) + " " + pad(id.text, 14)
+            for o in 0..<logits.count { row += " " + leftPad(JSONWriter.format(Double(scorer.link(logits[o], output: o))), 9) }
+            if options.explain {
+                for e in model.explain(text()) {
+                    let top = e.contributions.prefix(3).map { "\($0.label) \(JSONWriter.format(Double($0.contribution), decimals: 2))" }
+                    row += "\n       \(e.output): " + top.joined(separator: ", ")
+                }
+            }
+            out.append(contentsOf: (row + "\n").utf8)
         }
     }
 
@@ -262,15 +398,15 @@ public final class ScorePipeline: Sendable {
         w.raw("}")
     }
 
-    func renderError(_ r: StatementRecord) -> [UInt8] {
+    func renderError(line: Int, id: RecordID, error: String, into out: inout [UInt8]) {
         switch options.outputFormat {
         case .jsonl:
-            return JSONWriter.errorLine(line: r.line, idKey: "id", id: r.id, error: r.error ?? "")
+            out.append(contentsOf: JSONWriter.errorLine(line: line, idKey: "id", id: id, error: error))
         case .csv:
-            let fields = [String(r.line), r.id.text, "", "", "", modelTag, r.error ?? ""]
-            return Array((fields.map(csvField).joined(separator: ",") + "\n").utf8)
+            let fields = [String(line), id.text, "", "", "", modelTag, error]
+            out.append(contentsOf: (fields.map(csvField).joined(separator: ",") + "\n").utf8)
         case .table:
-            return Array((pad(String(r.line), 6) + " " + pad(r.id.text, 14) + " error: " + (r.error ?? "") + "\n").utf8)
+            out.append(contentsOf: (pad(String(line), 6) + " " + pad(id.text, 14) + " error: " + error + "\n").utf8)
         }
     }
 }

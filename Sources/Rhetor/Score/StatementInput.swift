@@ -14,7 +14,10 @@ public enum StatementFormat: String, Sendable, CaseIterable {
 /// An input identifier: a JSON string or number, echoed as given.
 public enum RecordID: Sendable, Equatable {
     case string(String)
+    /// A number as written in the input.
     case number(String)
+    /// A number Rhetor assigned (the line number, for plain-text input).
+    case integer(Int)
     case none
 }
 
@@ -23,6 +26,7 @@ extension RecordID {
     public var text: String {
         switch self {
         case .string(let s), .number(let s): s
+        case .integer(let n): String(n)
         case .none: ""
         }
     }

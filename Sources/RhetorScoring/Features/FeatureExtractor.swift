@@ -6,7 +6,7 @@ public struct HashSpec: Sendable, Equatable, Codable {
     /// log2 of the number of hashed buckets.
     public var bits: Int
     public var seed: UInt64
-    /// Character n-gram lengths (bytes, inside `<` and `>` boundary marks), e.g. 3...5.
+    /// Character n-gram lengths (bytes, inside `<` and `>` boundary marks), e.g. 3...5; at most 7.
     public var charMin: Int
     public var charMax: Int
 
@@ -201,7 +201,7 @@ public struct FeatureExtractor: Sendable {
                 case .negator where distance <= rules.negationScope && negation == 1:
                     negation = pe.modifierWeight
                     applied.append("negated")
-                case .intensifier, .dampener where distance <= 3:
+                case .intensifier where distance <= 3, .dampener where distance <= 3:
                     let decay: Float = distance == 1 ? 1 : (distance == 2 ? rules.modifierDecay2 : rules.modifierDecay3)
                     scale *= 1 + pe.modifierWeight * decay
                     applied.append(pe.modifier == .intensifier ? "intensified" : "dampened")
@@ -268,35 +268,44 @@ public struct FeatureExtractor: Sendable {
     // MARK: - Hashing
 
     /// Emits word unigrams, adjacent-token bigrams and character n-grams of words, each valued
-    /// `1/sqrt(count)` so the hashed vector has unit L2 norm before collisions.
+    /// `1/sqrt(count)` so the hashed vector has unit L2 norm before collisions; buckets (and, with
+    /// `explain`, their origins) go to the scratch.
     func hash(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, scratch: ExtractionScratch, explain: Bool) {
         // Work on local arrays (moved out of the scratch and back) so appends do not pay the
         // class property's exclusivity check each time.
-        var buckets: [Int32] = []
-        var origins: [(Int32, Int32, UInt8)] = []
+        var sink = BucketRecorder(explain: explain)
         var charBuffer: [UInt8] = []
-        swap(&buckets, &scratch.buckets)
-        swap(&origins, &scratch.origins)
+        swap(&sink.buckets, &scratch.buckets)
+        swap(&sink.origins, &scratch.origins)
         swap(&charBuffer, &scratch.chars)
         defer {
-            swap(&buckets, &scratch.buckets)
-            swap(&origins, &scratch.origins)
+            swap(&sink.buckets, &scratch.buckets)
+            swap(&sink.origins, &scratch.origins)
             swap(&charBuffer, &scratch.chars)
         }
+        hash(tokens: tokens, bytes: bytes, chars: &charBuffer, into: &sink)
+    }
+
+    /// The hashing walk, generic over what happens to each bucket: recorded (`BucketRecorder`)
+    /// or summed straight from the weight table (`WeightAccumulator`, the batch scorer's path:
+    /// the table loads then overlap with the hashing work instead of waiting in a later loop).
+    @inline(__always)
+    func hash<Sink: HashedFeatureSink>(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, chars charBuffer: inout [UInt8], into sink: inout Sink) {
         let seed = spec.seed
         let mask = spec.mask
         let charMin = spec.charMin, charMax = spec.charMax
         // Globals read once, not per feature (each read of a lazy global checks swift_once).
-        let wordNS = HashSpec.wordNamespace, bigramNS = HashSpec.bigramNamespace, charNS = HashSpec.charNamespace
+        let wordNS = HashSpec.wordNamespace, bigramNS = HashSpec.bigramNamespace
+        let charKey = HashSpec.charNamespace ^ seed
+        precondition(charMax <= 7, "character n-grams longer than 7 bytes do not fit a packed key")
         var prev: UInt64 = 0
         var havePrev = false
         for (ti, t) in tokens.enumerated() {
             guard t.kind != .punct, t.kind != .invalid else { havePrev = false; continue }
-            buckets.append(Int32(TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)))
-            if explain { origins.append((t.charStart, t.charEnd, 0)) }
+            sink.add(Int32(TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
             if havePrev {
-                buckets.append(Int32(TermHash.bucket(namespace: bigramNS, TermHash.combine(prev, t.hash), seed: seed, mask: mask)))
-                if explain { origins.append((tokens[ti - 1].charStart, t.charEnd, 1)) }
+                sink.add(Int32(TermHash.bucket(namespace: bigramNS, TermHash.combine(prev, t.hash), seed: seed, mask: mask)),
+                         tokens[ti - 1].charStart, t.charEnd, 1)
             }
             prev = t.hash
             havePrev = true
@@ -317,20 +326,76 @@ public struct FeatureExtractor: Sendable {
                     len += 1
                 }
                 chars[len] = 0x3E; len += 1
+                // Each window's key is its bytes packed little-endian with the length in the top
+                // byte (windows are at most 7 bytes), mixed once by `bucket`.
                 for a in 0..<len {
-                    var h = TermHash.fnvOffset
+                    var key: UInt64 = 0
                     var k = a
                     let stop = min(len, a + charMax)
                     while k < stop {
-                        h = TermHash.step(h, chars[k])
+                        key |= UInt64(chars[k]) &<< UInt64(8 * (k - a))
                         k += 1
                         if k - a >= charMin {
-                            buckets.append(Int32(TermHash.bucket(namespace: charNS, TermHash.fmix64(h), seed: seed, mask: mask)))
-                            if explain { origins.append((t.charStart, t.charEnd, 2)) }
+                            sink.add(Int32(truncatingIfNeeded: TermHash.fmix64((key | UInt64(k - a) &<< 56) ^ charKey) & mask),
+                                     t.charStart, t.charEnd, 2)
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// Receives each hashed feature of a statement, in order, with the code-point span of the
+/// token(s) it came from and its namespace (0 word, 1 bigram, 2 character n-gram).
+protocol HashedFeatureSink {
+    mutating func add(_ bucket: Int32, _ charStart: Int32, _ charEnd: Int32, _ namespace: UInt8)
+}
+
+/// Records buckets, and their origins when explaining.
+struct BucketRecorder: HashedFeatureSink {
+    var buckets: [Int32] = []
+    var origins: [(Int32, Int32, UInt8)] = []
+    let explain: Bool
+
+    init(explain: Bool) { self.explain = explain }
+
+    @inline(__always)
+    mutating func add(_ bucket: Int32, _ charStart: Int32, _ charEnd: Int32, _ namespace: UInt8) {
+        buckets.append(bucket)
+        if explain { origins.append((charStart, charEnd, namespace)) }
+    }
+}
+
+extension FeatureExtractor {
+    /// The batch scorer's core: the dense block goes to `dense`, and instead of recording
+    /// buckets the hashed weights are summed as they are hashed, in the same order as
+    /// `HashedTable.sum` over the recorded buckets (so the two agree bit for bit). Writes the
+    /// scaled hashed sums to `sums[0..<table.outputs]`.
+    public func extractSummingHashed(bytes: UnsafeBufferPointer<UInt8>, scratch: ExtractionScratch, dense: UnsafeMutablePointer<Float>, table: HashedTable, sums: UnsafeMutablePointer<Float>) {
+        tokenizer.tokenize(bytes, into: &scratch.tokens)
+        scratch.evidence.removeAll(keepingCapacity: true)
+        var charBuffer: [UInt8] = []
+        swap(&charBuffer, &scratch.chars)
+        defer { swap(&charBuffer, &scratch.chars) }
+        scratch.tokens.withUnsafeBufferPointer { tb in
+            applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
+            guard table.stride == 4 else {
+                var sink = BucketRecorder(explain: false)
+                swap(&sink.buckets, &scratch.buckets)
+                sink.buckets.removeAll(keepingCapacity: true)
+                hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &sink)
+                sink.buckets.withUnsafeBufferPointer { table.sum($0, into: sums) }
+                let scale: Float = sink.buckets.isEmpty ? 0 : 1 / Float(sink.buckets.count).squareRoot()
+                for o in 0..<table.outputs { sums[o] *= scale }
+                swap(&sink.buckets, &scratch.buckets)
+                return
+            }
+            var acc = WeightAccumulator(table: table)
+            hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &acc)
+            acc.write(to: sums, outputs: table.outputs)
+            let scale = acc.scale
+            for o in 0..<table.outputs { sums[o] *= scale }
         }
     }
 }

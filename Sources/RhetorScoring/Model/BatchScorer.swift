@@ -16,11 +16,27 @@ public struct Scores: Sendable, Equatable {
 /// not depend on how work is spread over threads.
 public struct BatchScorer: Sendable {
     public let model: LinearModel
+    /// The hashed weights packed for the gather.
+    public let table: HashedTable
     /// Statements per `sgemm` call; 256 x 17 floats of features stay far inside L2.
     public static let blockSize = 256
 
+    /// Each output's link, read once from the manifest: calibration a, b and whether it is signed.
+    @usableFromInline let links: [(a: Float, b: Float, signed: Bool)]
+
     public init(model: LinearModel) {
         self.model = model
+        table = HashedTable(weights: model.weights.hashed, outputs: model.weights.outputs, bits: model.weights.bits)
+        links = model.manifest.outputs.map { (Float($0.calibrationA), Float($0.calibrationB), $0.link == "signed-logistic") }
+    }
+
+    /// An output's score from its logit: the same arithmetic as `LinearModel.link`, without
+    /// reading the manifest each time.
+    @inlinable
+    public func link(_ z: Float, output k: Int) -> Float {
+        let l = links[k]
+        let p = 1 / (1 + exp(-(l.a * z + l.b)))
+        return l.signed ? 2 * p - 1 : p
     }
 
     /// Scores statements given as strings.
@@ -31,65 +47,54 @@ public struct BatchScorer: Sendable {
         }
     }
 
-    /// Scores `count` statements whose bytes `withBytes` lends one at a time: features for a
-    /// block go straight into the block's dense matrix and its hashed sums, then one `sgemm`.
+    /// Scores `count` statements whose bytes `withBytes` lends one at a time.
     public func score(count: Int, withBytes: (Int, (UnsafeBufferPointer<UInt8>) -> Void) -> Void) -> [Scores] {
+        let k = model.weights.outputs
+        var logits: [Float] = []
+        self.logits(count: count, withBytes: withBytes, into: &logits)
+        return (0..<count).map { i in
+            let z = Array(logits[(i * k)..<(i * k + k)])
+            return Scores(logits: z, values: (0..<k).map { model.link(z[$0], output: $0) })
+        }
+    }
+
+    /// Writes the logits of `count` statements (statement-major, `outputs` each) to `out`,
+    /// replacing its contents: features for a block of statements go straight into the block's
+    /// dense matrix and its hashed sums, then one `sgemm` per block. No allocation per statement.
+    public func logits(count: Int, withBytes: (Int, (UnsafeBufferPointer<UInt8>) -> Void) -> Void, into out: inout [Float], scratch: ExtractionScratch = ExtractionScratch()) {
         let w = model.weights
         let d = w.denseCount
         let k = w.outputs
         let extractor = model.extractor
-        let scratch = ExtractionScratch()
-        var result: [Scores] = []
-        result.reserveCapacity(count)
+        out.removeAll(keepingCapacity: true)
+        out.reserveCapacity(count * k)
         var x = [Float](repeating: 0, count: Self.blockSize * d)
         var z = [Float](repeating: 0, count: Self.blockSize * k)
         var hashedSums = [Float](repeating: 0, count: Self.blockSize * k)
         var start = 0
-        w.hashed.withUnsafeBufferPointer { h in
-            while start < count {
-                let n = min(Self.blockSize, count - start)
-                x.withUnsafeMutableBufferPointer { xb in
-                    hashedSums.withUnsafeMutableBufferPointer { hs in
-                        for i in 0..<n {
-                            withBytes(start + i) { bytes in
-                                let scale = extractor.extract(bytes: bytes, scratch: scratch, dense: xb.baseAddress! + i * d, explain: false)
-                                for o in 0..<k { hs[i * k + o] = 0 }
-                                for b in scratch.buckets {
-                                    let base = Int(b) * k
-                                    for o in 0..<k { hs[i * k + o] += h[base + o] }
-                                }
-                                for o in 0..<k { hs[i * k + o] *= scale }
-                            }
+        while start < count {
+            let n = min(Self.blockSize, count - start)
+            x.withUnsafeMutableBufferPointer { xb in
+                hashedSums.withUnsafeMutableBufferPointer { hs in
+                    for i in 0..<n {
+                        withBytes(start + i) { bytes in
+                            extractor.extractSummingHashed(bytes: bytes, scratch: scratch, dense: xb.baseAddress! + i * d,
+                                                           table: table, sums: hs.baseAddress! + i * k)
                         }
                     }
                 }
-                x.withUnsafeBufferPointer { xb in
-                    w.dense.withUnsafeBufferPointer { wb in
-                        z.withUnsafeMutableBufferPointer { zb in
-                            BLAS.sgemm(m: n, n: k, k: d, a: xb.baseAddress!, b: wb.baseAddress!, c: zb.baseAddress!)
-                        }
+            }
+            x.withUnsafeBufferPointer { xb in
+                w.dense.withUnsafeBufferPointer { wb in
+                    z.withUnsafeMutableBufferPointer { zb in
+                        BLAS.sgemm(m: n, n: k, k: d, a: xb.baseAddress!, b: wb.baseAddress!, c: zb.baseAddress!)
                     }
                 }
-                for i in 0..<n {
-                    var logits = [Float](repeating: 0, count: k)
-                    for o in 0..<k { logits[o] = z[i * k + o] + w.bias[o] + hashedSums[i * k + o] }
-                    result.append(Scores(logits: logits, values: (0..<k).map { model.link(logits[$0], output: $0) }))
-                }
-                start += n
             }
-        }
-        return result
-    }
-
-    /// Adds the hashed features' weights to the logits.
-    @inline(__always)
-    func gatherHashed(_ fv: FeatureVector, into logits: inout [Float]) {
-        let k = model.weights.outputs
-        model.weights.hashed.withUnsafeBufferPointer { h in
-            for (b, v) in zip(fv.buckets, fv.values) {
-                let base = Int(b) * k
-                for o in 0..<k { logits[o] += v * h[base + o] }
+            for i in 0..<n {
+                for o in 0..<k { out.append(z[i * k + o] + w.bias[o] + hashedSums[i * k + o]) }
             }
+            start += n
         }
     }
 
@@ -106,9 +111,10 @@ public struct BatchScorer: Sendable {
         for o in 0..<w.outputs {
             var s: Float = 0
             for j in 0..<w.denseCount { s += fv.dense[j] * w.dense[j * w.outputs + o] }
-            logits[o] += s
+            var h: Float = 0
+            for b in fv.buckets { h += w.hashed[Int(b) * w.outputs + o] }
+            logits[o] += s + h * (fv.values.first ?? 0)
         }
-        gatherHashed(fv, into: &logits)
         return Scores(logits: logits, values: (0..<w.outputs).map { model.link(logits[$0], output: $0) })
     }
 }

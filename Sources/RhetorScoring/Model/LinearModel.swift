@@ -23,10 +23,17 @@ public struct ModelWeights: Sendable, Equatable {
         hashed = [Float](repeating: 0, count: (1 << bits) * outputs)
     }
 
-    /// Weights file: "RHTW", u32 version 1, u32 K, u32 D, u32 bits, float32 LE bias[K], dense[D*K],
-    /// hashed[2^bits*K], then u64 LE FNV-1a-64 of all preceding bytes.
+    /// Weights file: "RHTW", u32 version 2, u32 K, u32 D, u32 bits, float32 LE bias[K], dense[D*K],
+    /// bfloat16 LE hashed[2^bits*K], then u64 LE FNV-1a-64 of all preceding bytes. Version 1
+    /// (float32 hashed weights) is still read; its hashed weights are rounded to bfloat16.
     public static let magic: [UInt8] = Array("RHTW".utf8)
-    public static let fileVersion: UInt32 = 1
+    public static let fileVersion: UInt32 = 2
+
+    /// Rounds the hashed weights to the bfloat16 values the scorer's `HashedTable` holds, so that
+    /// explanations, the reference scorer and the batch scorer all see the same numbers.
+    public mutating func roundHashedToBFloat16() {
+        for i in hashed.indices { hashed[i] = HashedTable.rounded(hashed[i]) }
+    }
 
     /// The serialized bytes, checksum included.
     public func serialized() -> [UInt8] {
@@ -36,10 +43,11 @@ public struct ModelWeights: Sendable, Equatable {
         u32(UInt32(outputs))
         u32(UInt32(denseCount))
         u32(UInt32(bits))
-        for array in [bias, dense, hashed] {
-            out.reserveCapacity(out.count + array.count * 4)
+        out.reserveCapacity(out.count + (bias.count + dense.count) * 4 + hashed.count * 2 + 8)
+        for array in [bias, dense] {
             for f in array { withUnsafeBytes(of: f.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
         }
+        for f in hashed { withUnsafeBytes(of: HashedTable.bfloat16(f).littleEndian) { out.append(contentsOf: $0) } }
         let sum = Self.checksum(out[...])
         withUnsafeBytes(of: sum.littleEndian) { out.append(contentsOf: $0) }
         return out
@@ -67,24 +75,35 @@ public struct ModelWeights: Sendable, Equatable {
             UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
         }
         let version = u32(4)
-        guard version == Self.fileVersion else { throw fail("weights file version \(version) is not supported (this build reads \(Self.fileVersion))") }
-        outputs = Int(u32(8))
-        denseCount = Int(u32(12))
-        bits = Int(u32(16))
-        guard outputs > 0, outputs < 64, denseCount < 4096, bits > 0, bits <= 26 else { throw fail("implausible shape K=\(outputs) D=\(denseCount) bits=\(bits)") }
-        let floats = outputs + denseCount * outputs + (1 << bits) * outputs
-        guard bytes.count == 20 + floats * 4 + 8 else { throw fail("size \(bytes.count) does not match its shape") }
-        guard Self.checksum(bytes[0..<(bytes.count - 8)]) == Self.storedChecksum(bytes) else { throw fail("checksum mismatch: the file is damaged") }
-        var all = [Float](repeating: 0, count: floats)
-        all.withUnsafeMutableBytes { dst in
-            bytes.withUnsafeBytes { src in dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[20..<(20 + floats * 4)])) }
+        guard version == 1 || version == Self.fileVersion else {
+            throw fail("weights file version \(version) is not supported (this build reads 1 and \(Self.fileVersion))")
         }
-        #if _endian(big)
-        all = all.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
-        #endif
-        bias = Array(all[0..<outputs])
-        dense = Array(all[outputs..<(outputs + denseCount * outputs)])
-        hashed = Array(all[(outputs + denseCount * outputs)...])
+        let outputs = Int(u32(8)), denseCount = Int(u32(12)), bits = Int(u32(16))
+        guard outputs > 0, outputs < 64, denseCount < 4096, bits > 0, bits <= 26 else { throw fail("implausible shape K=\(outputs) D=\(denseCount) bits=\(bits)") }
+        self.outputs = outputs
+        self.denseCount = denseCount
+        self.bits = bits
+        let floats = outputs + denseCount * outputs
+        let hashedCount = (1 << bits) * outputs
+        let hashedBytes = version == 1 ? 4 : 2
+        guard bytes.count == 20 + floats * 4 + hashedCount * hashedBytes + 8 else { throw fail("size \(bytes.count) does not match its shape") }
+        guard Self.checksum(bytes[0..<(bytes.count - 8)]) == Self.storedChecksum(bytes) else { throw fail("checksum mismatch: the file is damaged") }
+        func f32(_ at: Int) -> Float { Float(bitPattern: u32(at)) }
+        bias = (0..<outputs).map { f32(20 + 4 * $0) }
+        dense = (0..<(denseCount * outputs)).map { f32(20 + 4 * (outputs + $0)) }
+        let h0 = 20 + floats * 4
+        if version == 1 {
+            hashed = (0..<hashedCount).map { HashedTable.rounded(f32(h0 + 4 * $0)) }
+        } else {
+            hashed = [Float](unsafeUninitializedCapacity: hashedCount) { buf, n in
+                bytes.withUnsafeBytes { src in
+                    for i in 0..<hashedCount {
+                        buf[i] = HashedTable.float(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: h0 + 2 * i, as: UInt16.self)))
+                    }
+                }
+                n = hashedCount
+            }
+        }
     }
 }
 
@@ -129,6 +148,10 @@ public struct LinearModel: Sendable {
             guard have.sha256 == pin.sha256 else {
                 throw DataFileError(path: manifestURL.path, line: 0, problem: "lexicon '\(name)' in \(lexiconDirectory.path) (version \(have.version), sha256 \(have.sha256.prefix(12))...) does not match the one the model was trained with (version \(pin.version), sha256 \(pin.sha256.prefix(12))...)")
             }
+        }
+        let hash = manifest.features.hash
+        guard hash.bits >= 1, hash.bits <= 26, hash.charMin >= 1, hash.charMin <= hash.charMax, hash.charMax <= 7 else {
+            throw DataFileError(path: manifestURL.path, line: 0, problem: "hash spec out of range: bits \(hash.bits) (1-26), character n-grams \(hash.charMin)-\(hash.charMax) (1-7)")
         }
         guard manifest.features.dense == DenseFeature.allCases.map(\.name) else {
             throw DataFileError(path: manifestURL.path, line: 0, problem: "dense feature list differs from this build's")

@@ -18,7 +18,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var metrics: [String: Double]
 
     public static let currentFormat = "rhetor-model"
-    public static let currentFormatVersion = 1
+    public static let currentFormatVersion = 2
 
     public struct Output: Codable, Sendable, Equatable {
         public var name: String
