@@ -11,7 +11,7 @@ import Testing
         w.bias = w.bias.map { _ in r() }
         w.dense = w.dense.map { _ in r() }
         w.hashed = w.hashed.map { _ in r() }
-        w.roundHashedToBFloat16()
+        w.quantizeHashed()
         return w
     }
 
@@ -28,28 +28,27 @@ import Testing
         #expect(model.extractor.extract("ridiculous").buckets.contains(254_027))
     }
 
-    @Test func bfloat16RoundsToNearestEven() {
-        #expect(HashedTable.bfloat16(1) == 0x3F80)
-        #expect(HashedTable.bfloat16(-2) == 0xC000)
-        // 1 + 2^-8 lies halfway between 1 and 1 + 2^-7: ties go to the even significand (1).
-        let ulp: Float = 1.0 / 128
-        #expect(HashedTable.bfloat16(1 + ulp / 2) == 0x3F80)
-        #expect(HashedTable.bfloat16(1 + 3 * ulp / 2) == 0x3F82)
-        #expect(HashedTable.bfloat16(1 + ulp / 2 + ulp / 256) == 0x3F81)
-        #expect(HashedTable.float(0x3F81) == 1 + ulp)
-        #expect(HashedTable.bfloat16(.infinity) == 0x7F80)
-        #expect(HashedTable.float(HashedTable.bfloat16(.nan)).isNaN)
-        var rng = SplitMix64(seed: 3)
-        for _ in 0..<10_000 {
-            let f = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()) & 0x7F7F_FFFF)
-            guard f.isNormal else { continue }
-            let r = HashedTable.rounded(f)
-            #expect(abs(r - f) <= abs(f) / 256, "\(f)")
+    @Test func hashedWeightsQuantizeToEightBitCodes() {
+        #expect(HashedTable.scale(for: [0.5, -2.54, 1]) == 2.54 / 127)
+        #expect(HashedTable.scale(for: [0, 0]) == 1)
+        #expect(HashedTable.code(0.5, scale: 0.02) == 25)
+        #expect(HashedTable.code(-0.51, scale: 0.02) == -26)
+        #expect(HashedTable.code(0.01, scale: 0.02) == 1, "ties round away from zero")
+        #expect(HashedTable.code(9, scale: 0.02) == 127)
+        #expect(HashedTable.code(-9, scale: 0.02) == -127)
+        #expect(HashedTable.code(.nan, scale: 0.02) == 0)
+        var w = randomWeights()
+        let once = w.hashed
+        w.quantizeHashed()
+        #expect(w.hashed == once, "quantizing quantized weights changes nothing")
+        for o in 0..<3 {
+            let column = stride(from: o, to: once.count, by: 3).map { once[$0] }
+            #expect(column.map(abs).max()! == w.hashedScale[o] * 127)
         }
     }
 
     /// A version-1 file (float32 hashed weights), written here byte by byte, still loads, with its
-    /// hashed weights rounded to bfloat16.
+    /// hashed weights quantized.
     @Test func version1WeightsStillLoad() throws {
         let w = randomWeights(bits: 3)
         var out = ModelWeights.magic
@@ -60,7 +59,10 @@ import Testing
         withUnsafeBytes(of: sum.littleEndian) { out.append(contentsOf: $0) }
         let read = try ModelWeights(bytes: out, path: "v1.bin")
         #expect(read.dense == w.dense)
-        #expect(read.hashed == w.hashed.map { HashedTable.rounded($0 + 1e-4) })
+        var want = w
+        want.hashed = w.hashed.map { $0 + 1e-4 }
+        want.quantizeHashed()
+        #expect(read.hashed == want.hashed && read.hashedScale == want.hashedScale)
     }
 
     @Test func hashedTableSumsMatchAPlainLoop() {
@@ -68,15 +70,45 @@ import Testing
             var w = ModelWeights(outputs: outputs, denseCount: 1, bits: 8)
             var rng = SplitMix64(seed: UInt64(outputs))
             w.hashed = w.hashed.map { _ in Float(Int64(bitPattern: rng.next()) % 1000) / 97 }
-            w.roundHashedToBFloat16()
-            let table = HashedTable(weights: w.hashed, outputs: outputs, bits: 8)
+            w.quantizeHashed()
+            let table = HashedTable(weights: w.hashed, scales: w.hashedScale, outputs: outputs, bits: 8)
             let buckets = (0..<300).map { _ in Int32(rng.next() % 256) }
-            var sums = [Float](repeating: .nan, count: outputs)
-            buckets.withUnsafeBufferPointer { table.sum($0, into: &sums) }
+            var sums = [Int](repeating: -1, count: outputs)
+            table.sum(buckets, into: &sums)
             for o in 0..<outputs {
-                var plain: Float = 0
-                for b in buckets { plain += w.hashed[Int(b) * outputs + o] }
+                var plain = 0
+                for b in buckets { plain += Int((w.hashed[Int(b) * outputs + o] / w.hashedScale[o]).rounded()) }
                 #expect(sums[o] == plain)
+            }
+        }
+    }
+
+    /// The batch path sums hashed codes while hashing and answers repeated words from a
+    /// per-thread cache; its sums must equal, bit for bit, the sum over the recorded buckets,
+    /// whatever the cache holds (first sight, repeats, a fresh scratch).
+    @Test func fusedSumsWithWordCacheEqualTheGroupedSum() throws {
+        let model = try Repo.defaultModel()
+        let table = BatchScorer(model: model).table
+        let extractor = model.extractor
+        var texts = try statements()
+        texts += ["Ridiculous RIDICULOUS ridiculous’s don’t DON'T", "a a a a a a", "supercalifragilisticexpialidocious words longer than sixteen bytes",
+                  "#hashtag @user https://example.com 42 3.5 🙂 naïve"]
+        texts += texts.reversed()
+        let warm = ExtractionScratch()
+        for t in texts {
+            var copy = t
+            let fv = extractor.extract(t)
+            var codes = [Int](repeating: 0, count: 3)
+            table.sum(fv.buckets, into: &codes)
+            let want = (0..<3).map { HashedTable.value(codeSum: codes[$0], scale: table.scales[$0], count: fv.buckets.count) }
+            for scratch in [warm, ExtractionScratch()] {
+                var dense = [Float](repeating: 0, count: DenseFeature.count)
+                var got = [Float](repeating: .nan, count: 3)
+                copy.withUTF8 { bytes in
+                    extractor.extractSummingHashed(bytes: bytes, scratch: scratch, dense: &dense, table: table, sums: &got)
+                }
+                #expect(got == want, "\(t)")
+                #expect(dense == fv.dense, "\(t)")
             }
         }
     }
@@ -87,10 +119,10 @@ import Testing
         #expect(throws: DataFileError(path: "w.bin", line: 0, problem: "checksum mismatch: the file is damaged")) {
             _ = try ModelWeights(bytes: bytes, path: "w.bin")
         }
-        var v3 = randomWeights().serialized()
-        v3[4] = 3
-        #expect(throws: DataFileError(path: "w.bin", line: 0, problem: "weights file version 3 is not supported (this build reads 1 and 2)")) {
-            _ = try ModelWeights(bytes: v3, path: "w.bin")
+        var v2 = randomWeights().serialized()
+        v2[4] = 2
+        #expect(throws: DataFileError(path: "w.bin", line: 0, problem: "weights file version 2 is not supported (this build reads 1 and 3)")) {
+            _ = try ModelWeights(bytes: v2, path: "w.bin")
         }
         #expect(throws: DataFileError.self) { _ = try ModelWeights(bytes: Array("nope".utf8), path: "w.bin") }
     }

@@ -49,6 +49,10 @@ public final class ExtractionScratch {
     var chars = [UInt8](repeating: 0, count: 64)
     var evidence: [Evidence] = []
     var origins: [(Int32, Int32, UInt8)] = []
+    /// Group totals of recently seen words, for the batch scorer (see `WordCache`).
+    var wordCache: WordCache?
+    /// The table the cached totals came from (a cache serves one model only).
+    var wordCacheTable: HashedTable?
 
     public init() {}
 }
@@ -289,6 +293,11 @@ public struct FeatureExtractor: Sendable {
     /// The hashing walk, generic over what happens to each bucket: recorded (`BucketRecorder`)
     /// or summed straight from the weight table (`WeightAccumulator`, the batch scorer's path:
     /// the table loads then overlap with the hashing work instead of waiting in a later loop).
+    ///
+    /// Per token: the bigram with the previous token, then the token's group (its unigram and,
+    /// for words, its character n-grams), which the sink sums on its own before adding it. A
+    /// word's group depends on its normalized bytes only, so a sink may answer it from a cache
+    /// (`beginWord` returns true) and the walk skips the n-grams.
     @inline(__always)
     func hash<Sink: HashedFeatureSink>(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, chars charBuffer: inout [UInt8], into sink: inout Sink) {
         let seed = spec.seed
@@ -302,14 +311,18 @@ public struct FeatureExtractor: Sendable {
         var havePrev = false
         for (ti, t) in tokens.enumerated() {
             guard t.kind != .punct, t.kind != .invalid else { havePrev = false; continue }
-            sink.add(Int32(TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
             if havePrev {
                 sink.add(Int32(TermHash.bucket(namespace: bigramNS, TermHash.combine(prev, t.hash), seed: seed, mask: mask)),
                          tokens[ti - 1].charStart, t.charEnd, 1)
             }
             prev = t.hash
             havePrev = true
-            guard t.kind == .word, t.byteCount <= 60 else { continue }
+            guard t.kind == .word, t.byteCount <= 60 else {
+                _ = sink.beginGroup(nil)
+                sink.addToGroup(Int32(TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
+                sink.endGroup()
+                continue
+            }
             charBuffer.withUnsafeMutableBufferPointer { chars in
                 // Normalized bytes with boundary marks: "<" word ">".
                 var len = 0
@@ -326,6 +339,8 @@ public struct FeatureExtractor: Sendable {
                     len += 1
                 }
                 chars[len] = 0x3E; len += 1
+                if sink.beginGroup(WordKey(normalized: chars, count: len - 2, hash: t.hash)) { return }
+                sink.addToGroup(Int32(TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
                 // Each window's key is its bytes packed little-endian with the length in the top
                 // byte (windows are at most 7 bytes), mixed once by `bucket`.
                 for a in 0..<len {
@@ -336,20 +351,82 @@ public struct FeatureExtractor: Sendable {
                         key |= UInt64(chars[k]) &<< UInt64(8 * (k - a))
                         k += 1
                         if k - a >= charMin {
-                            sink.add(Int32(truncatingIfNeeded: TermHash.fmix64((key | UInt64(k - a) &<< 56) ^ charKey) & mask),
-                                     t.charStart, t.charEnd, 2)
+                            sink.addToGroup(Int32(truncatingIfNeeded: TermHash.fmix64((key | UInt64(k - a) &<< 56) ^ charKey) & mask),
+                                            t.charStart, t.charEnd, 2)
                         }
                     }
                 }
+                sink.endGroup()
             }
         }
     }
 }
 
+/// A word's normalized bytes (at most 16, packed little-endian in two words) and its term hash:
+/// the exact identity of a word group, for caching its total.
+struct WordKey {
+    var lo: UInt64
+    var hi: UInt64
+    var count: Int
+    var hash: UInt64
+
+    /// Nil when the word is longer than 16 bytes (such words are not cached).
+    @inline(__always)
+    init?(normalized chars: UnsafeMutableBufferPointer<UInt8>, count: Int, hash: UInt64) {
+        // chars[0] is "<"; the word is chars[1...count]; the buffer holds at least 64 bytes.
+        guard count <= 16, chars.count >= 17 else { return nil }
+        let raw = UnsafeRawPointer(chars.baseAddress! + 1)
+        var lo = raw.loadUnaligned(as: UInt64.self)
+        var hi = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        if count < 8 {
+            lo &= (1 &<< UInt64(8 * count)) &- 1
+            hi = 0
+        } else if count < 16 {
+            hi &= (1 &<< UInt64(8 * (count - 8))) &- 1
+        }
+        self.lo = UInt64(littleEndian: lo)
+        self.hi = UInt64(littleEndian: hi)
+        self.count = count
+        self.hash = hash
+    }
+}
+
+/// Group totals of words seen before, on one thread: a direct-mapped table indexed by the word's
+/// term hash, each slot holding the word's exact normalized bytes, so a hit is always the same
+/// word and the cached total is the one the walk would compute (bit for bit: the same sums in
+/// the same order). Results therefore never depend on what was cached.
+final class WordCache {
+    struct Slot {
+        var lo: UInt64 = 0
+        var hi: UInt64 = 0
+        /// Word length in bytes + 1 (0: empty slot).
+        var tag: UInt32 = 0
+        var count: UInt32 = 0
+        var s0: Int32 = 0, s1: Int32 = 0, s2: Int32 = 0, s3: Int32 = 0
+    }
+
+    /// 2^13 slots x 40 bytes = 320 KB: news text's most frequent words stay resident in L2.
+    static let bits = 13
+    let slots: UnsafeMutablePointer<Slot>
+
+    init() {
+        slots = .allocate(capacity: 1 << Self.bits)
+        slots.initialize(repeating: Slot(), count: 1 << Self.bits)
+    }
+
+    deinit { slots.deallocate() }
+}
+
 /// Receives each hashed feature of a statement, in order, with the code-point span of the
 /// token(s) it came from and its namespace (0 word, 1 bigram, 2 character n-gram).
 protocol HashedFeatureSink {
+    /// A feature outside any word group (a bigram).
     mutating func add(_ bucket: Int32, _ charStart: Int32, _ charEnd: Int32, _ namespace: UInt8)
+    /// A token's group begins; true when the sink already has the group of this word (then the
+    /// walk emits nothing more for it and does not call `endGroup`).
+    mutating func beginGroup(_ word: WordKey?) -> Bool
+    mutating func addToGroup(_ bucket: Int32, _ charStart: Int32, _ charEnd: Int32, _ namespace: UInt8)
+    mutating func endGroup()
 }
 
 /// Records buckets, and their origins when explaining.
@@ -365,13 +442,24 @@ struct BucketRecorder: HashedFeatureSink {
         buckets.append(bucket)
         if explain { origins.append((charStart, charEnd, namespace)) }
     }
+
+    @inline(__always)
+    mutating func beginGroup(_ word: WordKey?) -> Bool { false }
+
+    @inline(__always)
+    mutating func addToGroup(_ bucket: Int32, _ charStart: Int32, _ charEnd: Int32, _ namespace: UInt8) {
+        add(bucket, charStart, charEnd, namespace)
+    }
+
+    @inline(__always)
+    mutating func endGroup() {}
 }
 
 extension FeatureExtractor {
     /// The batch scorer's core: the dense block goes to `dense`, and instead of recording
-    /// buckets the hashed weights are summed as they are hashed, in the same order as
-    /// `HashedTable.sum` over the recorded buckets (so the two agree bit for bit). Writes the
-    /// scaled hashed sums to `sums[0..<table.outputs]`.
+    /// buckets the hashed codes are summed as they are hashed (word groups answered from the
+    /// scratch's word cache when seen before). Writes `scales[o] x (code sum) / sqrt(count)` to
+    /// `sums[0..<table.outputs]`: exactly what `HashedTable.sum` over the recorded buckets gives.
     public func extractSummingHashed(bytes: UnsafeBufferPointer<UInt8>, scratch: ExtractionScratch, dense: UnsafeMutablePointer<Float>, table: HashedTable, sums: UnsafeMutablePointer<Float>) {
         tokenizer.tokenize(bytes, into: &scratch.tokens)
         scratch.evidence.removeAll(keepingCapacity: true)
@@ -380,22 +468,33 @@ extension FeatureExtractor {
         defer { swap(&charBuffer, &scratch.chars) }
         scratch.tokens.withUnsafeBufferPointer { tb in
             applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
-            guard table.stride == 4 else {
-                var sink = BucketRecorder(explain: false)
-                swap(&sink.buckets, &scratch.buckets)
-                sink.buckets.removeAll(keepingCapacity: true)
-                hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &sink)
-                sink.buckets.withUnsafeBufferPointer { table.sum($0, into: sums) }
-                let scale: Float = sink.buckets.isEmpty ? 0 : 1 / Float(sink.buckets.count).squareRoot()
-                for o in 0..<table.outputs { sums[o] *= scale }
-                swap(&sink.buckets, &scratch.buckets)
-                return
+            var codes = (0, 0, 0, 0)
+            var count = 0
+            withUnsafeMutableBytes(of: &codes) { raw in
+                let c = raw.baseAddress!.assumingMemoryBound(to: Int.self)
+                if table.stride == 4 {
+                    if scratch.wordCache == nil || scratch.wordCacheTable !== table {
+                        scratch.wordCache = WordCache()
+                        scratch.wordCacheTable = table
+                    }
+                    var acc = WeightAccumulator(table: table, cache: scratch.wordCache!)
+                    hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &acc)
+                    acc.write(to: c, outputs: table.outputs)
+                    count = acc.count
+                } else {
+                    var sink = BucketRecorder(explain: false)
+                    swap(&sink.buckets, &scratch.buckets)
+                    sink.buckets.removeAll(keepingCapacity: true)
+                    hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &sink)
+                    var wide = [Int](repeating: 0, count: table.outputs)
+                    table.sum(sink.buckets, into: &wide)
+                    count = sink.buckets.count
+                    swap(&sink.buckets, &scratch.buckets)
+                    for o in 0..<table.outputs { sums[o] = HashedTable.value(codeSum: wide[o], scale: table.scales[o], count: count) }
+                    return
+                }
+                for o in 0..<table.outputs { sums[o] = HashedTable.value(codeSum: c[o], scale: table.scales[o], count: count) }
             }
-            var acc = WeightAccumulator(table: table)
-            hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &acc)
-            acc.write(to: sums, outputs: table.outputs)
-            let scale = acc.scale
-            for o in 0..<table.outputs { sums[o] *= scale }
         }
     }
 }

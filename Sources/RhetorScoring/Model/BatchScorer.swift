@@ -26,7 +26,7 @@ public struct BatchScorer: Sendable {
 
     public init(model: LinearModel) {
         self.model = model
-        table = HashedTable(weights: model.weights.hashed, outputs: model.weights.outputs, bits: model.weights.bits)
+        table = HashedTable(weights: model.weights.hashed, scales: model.weights.hashedScale, outputs: model.weights.outputs, bits: model.weights.bits)
         links = model.manifest.outputs.map { (Float($0.calibrationA), Float($0.calibrationB), $0.link == "signed-logistic") }
     }
 
@@ -108,12 +108,12 @@ public struct BatchScorer: Sendable {
     public func referenceScore(_ fv: FeatureVector) -> Scores {
         let w = model.weights
         var logits = w.bias
+        var codeSums = [Int](repeating: 0, count: w.outputs)
+        table.sum(fv.buckets, into: &codeSums)
         for o in 0..<w.outputs {
             var s: Float = 0
             for j in 0..<w.denseCount { s += fv.dense[j] * w.dense[j * w.outputs + o] }
-            var h: Float = 0
-            for b in fv.buckets { h += w.hashed[Int(b) * w.outputs + o] }
-            logits[o] += s + h * (fv.values.first ?? 0)
+            logits[o] += s + HashedTable.value(codeSum: codeSums[o], scale: table.scales[o], count: fv.buckets.count)
         }
         return Scores(logits: logits, values: (0..<w.outputs).map { model.link(logits[$0], output: $0) })
     }

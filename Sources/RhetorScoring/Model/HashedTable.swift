@@ -1,103 +1,160 @@
-/// The hashed weights packed for the gather: bfloat16 lanes, four per bucket when the model has at
-/// most four outputs, so one bucket is one aligned 8-byte load.
+/// The hashed weights packed for the gather: 8-bit codes with one float scale per output, four
+/// lanes per bucket when the model has at most four outputs, so one bucket is one aligned 4-byte
+/// load.
 ///
-/// Why: a statement touches ~300 random buckets, and the gather is bound by where the table lives.
+/// Why: a statement touches ~400 random buckets, and the gather is bound by where the table lives.
 /// 2^18 buckets x 3 float32 (3 MB) spill out of this machine's 1 MiB L2 (`../shared/PERFORMANCE.md`);
-/// bfloat16 halves the bytes per weight and the 4-lane stride keeps a bucket inside one cache
-/// line. bfloat16 keeps float32's exponent and 8 bits of significand (relative rounding error at
-/// most 2^-9), far below what the evaluation can resolve (the model card gives the figures).
+/// 2^18 x 4 bytes is 1 MB. Codes are `round(w / scale)` with `scale = max|w| / 127` per output;
+/// sums of codes are exact integers, so they do not depend on summation order, caching or thread
+/// count, and the scalar reference and the batch path agree bit for bit. The model card gives the
+/// (unmeasurable at 4 decimals) cost in its metrics.
 public final class HashedTable: @unchecked Sendable {
     public let outputs: Int
     /// Lanes per bucket: 4 when `outputs <= 4`, else `outputs`.
     public let stride: Int
     public let bits: Int
-    /// `stride x 2^bits` bfloat16 lanes, written once in `init`, read-only afterwards (hence
-    /// Sendable); a stable pointer so the hot loop holds no reference-counted storage.
-    let lanes: UnsafeMutablePointer<UInt16>
+    /// Per output: the weight of one code step.
+    public let scales: [Float]
+    /// `stride x 2^bits` codes, written once in `init`, read-only afterwards (hence Sendable); a
+    /// stable pointer so the hot loop holds no reference-counted storage.
+    let lanes: UnsafeMutablePointer<Int8>
 
-    /// Packs float weights laid out bucket-major (`2^bits x outputs`), rounding each to bfloat16.
-    public init(weights: [Float], outputs: Int, bits: Int) {
+    /// Packs float weights laid out bucket-major (`2^bits x outputs`) as codes of `scales`.
+    public init(weights: [Float], scales: [Float], outputs: Int, bits: Int) {
         precondition(weights.count == outputs << bits, "hashed weights are not 2^bits x outputs")
+        precondition(scales.count == outputs, "one scale per output")
         self.outputs = outputs
         self.bits = bits
+        self.scales = scales
         stride = outputs <= 4 ? 4 : outputs
         lanes = .allocate(capacity: stride << bits)
         lanes.initialize(repeating: 0, count: stride << bits)
         for b in 0..<(1 << bits) {
-            for o in 0..<outputs { lanes[b * stride + o] = Self.bfloat16(weights[b * outputs + o]) }
+            for o in 0..<outputs { lanes[b * stride + o] = Self.code(weights[b * outputs + o], scale: scales[o]) }
         }
     }
 
     deinit { lanes.deallocate() }
 
-    /// Rounds to the nearest bfloat16 (ties to even); NaN stays NaN.
-    @inlinable
-    public static func bfloat16(_ f: Float) -> UInt16 {
-        let bits = f.bitPattern
-        if f.isNaN { return UInt16(truncatingIfNeeded: bits >> 16) | 0x40 }
-        let rounding: UInt32 = 0x7FFF + ((bits >> 16) & 1)
-        return UInt16(truncatingIfNeeded: (bits &+ rounding) >> 16)
+    /// The scale that maps the largest magnitude to code 127 (1 for an all-zero output).
+    public static func scale(for weights: some Sequence<Float>) -> Float {
+        let m = weights.reduce(Float(0)) { max($0, abs($1)) }
+        return m > 0 && m.isFinite ? m / 127 : 1
     }
 
-    /// The float a bfloat16 stands for (exact).
+    /// `w / scale` rounded to the nearest integer (ties away from zero), clamped to ±127.
     @inlinable
-    public static func float(_ b: UInt16) -> Float { Float(bitPattern: UInt32(b) << 16) }
+    public static func code(_ w: Float, scale: Float) -> Int8 {
+        let q = (w / scale).rounded()
+        guard q.isFinite else { return 0 }
+        return Int8(max(-127, min(127, q)))
+    }
 
-    /// `f` rounded to the nearest bfloat16 value, as a float.
+    /// The hashed part of a logit: `scale x codeSum x 1/sqrt(count)`, in that order (0 without
+    /// features). Both scoring paths call this, so they agree bit for bit.
     @inlinable
-    public static func rounded(_ f: Float) -> Float { float(bfloat16(f)) }
+    public static func value(codeSum: Int, scale: Float, count: Int) -> Float {
+        count == 0 ? 0 : scale * Float(codeSum) * (1 / Float(count).squareRoot())
+    }
 
-    /// The weight of `bucket` for `output`.
-    public func weight(bucket: Int, output: Int) -> Float { Self.float(lanes[bucket * stride + output]) }
+    /// The code of `bucket` for `output`.
+    public func code(bucket: Int, output: Int) -> Int8 { lanes[bucket * stride + output] }
 
-    /// Writes, for each output, the sum of the weights of `buckets` (in order, each bucket as
-    /// often as it occurs) to `sums[0..<outputs]`. Sums run left to right in float32, so the
-    /// result does not depend on how statements are spread over threads.
-    public func sum(_ buckets: UnsafeBufferPointer<Int32>, into sums: UnsafeMutablePointer<Float>) {
-        if stride == 4 {
-            var acc = WeightAccumulator(table: self)
-            for b in buckets { acc.add(b, 0, 0, 0) }
-            acc.write(to: sums, outputs: outputs)
-        } else {
-            for o in 0..<outputs { sums[o] = 0 }
-            for b in buckets {
-                let base = Int(b) * stride
-                for o in 0..<outputs { sums[o] += Self.float(lanes[base + o]) }
-            }
+    /// Writes, for each output, the sum of the codes of `buckets` (exact) to `sums[0..<outputs]`;
+    /// times `scales[o]` it is the hashed part of the logit before the feature value.
+    public func sum(_ buckets: [Int32], into sums: UnsafeMutablePointer<Int>) {
+        for o in 0..<outputs { sums[o] = 0 }
+        for b in buckets {
+            let base = Int(b) * stride
+            for o in 0..<outputs { sums[o] += Int(lanes[base + o]) }
         }
     }
 }
 
-/// Sums the weights of a 4-lane `HashedTable` bucket by bucket: one 8-byte load per bucket and
-/// four independent float32 accumulators (kept in registers when the walk is inlined).
+/// Sums the codes of a 4-lane `HashedTable` as the walk emits them: one 4-byte load per bucket,
+/// four integer accumulators for the statement and four for the current word group (registers,
+/// when the walk is inlined), and a `WordCache` of word-group sums.
 struct WeightAccumulator: HashedFeatureSink {
     let table: UnsafeRawPointer
+    let cache: UnsafeMutablePointer<WordCache.Slot>
+    let cacheMask: UInt64
     var count = 0
-    var a0: Float = 0, a1: Float = 0, a2: Float = 0, a3: Float = 0
+    var t0 = 0, t1 = 0, t2 = 0, t3 = 0
+    var g0 = 0, g1 = 0, g2 = 0, g3 = 0
+    var groupCount = 0
+    /// The slot to fill when the current group ends (nil: not cached).
+    var pending: UnsafeMutablePointer<WordCache.Slot>?
+    var pendingKey: WordKey?
 
-    init(table: HashedTable) {
+    init(table: HashedTable, cache: WordCache) {
         precondition(table.stride == 4, "WeightAccumulator reads 4-lane tables")
         self.table = UnsafeRawPointer(table.lanes)
+        self.cache = cache.slots
+        cacheMask = UInt64(1 << WordCache.bits) - 1
+    }
+
+    @inline(__always)
+    func load(_ bucket: Int32) -> UInt32 {
+        table.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: bucket) &<< 2, as: UInt32.self)
+    }
+
+    /// Lane `k` of a little-endian 4-byte load, sign-extended.
+    @inline(__always)
+    static func lane(_ x: UInt32, _ k: UInt32) -> Int {
+        Int(Int8(truncatingIfNeeded: x &>> (8 &* k)))
     }
 
     @inline(__always)
     mutating func add(_ bucket: Int32, _ charStart: Int32, _ charEnd: Int32, _ namespace: UInt8) {
         count &+= 1
-        let x = table.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: bucket) &<< 3, as: UInt64.self)
-        a0 += Float(bitPattern: UInt32(truncatingIfNeeded: x) &<< 16)
-        a1 += Float(bitPattern: UInt32(truncatingIfNeeded: x &>> 16) &<< 16)
-        a2 += Float(bitPattern: UInt32(truncatingIfNeeded: x &>> 32) &<< 16)
-        a3 += Float(bitPattern: UInt32(truncatingIfNeeded: x &>> 48) &<< 16)
+        let x = UInt32(littleEndian: load(bucket))
+        t0 &+= Self.lane(x, 0); t1 &+= Self.lane(x, 1); t2 &+= Self.lane(x, 2); t3 &+= Self.lane(x, 3)
+    }
+
+    @inline(__always)
+    mutating func beginGroup(_ word: WordKey?) -> Bool {
+        g0 = 0; g1 = 0; g2 = 0; g3 = 0
+        groupCount = 0
+        pending = nil
+        guard let word else { return false }
+        let slot = cache + Int(truncatingIfNeeded: word.hash & cacheMask)
+        if slot.pointee.tag == UInt32(word.count + 1), slot.pointee.lo == word.lo, slot.pointee.hi == word.hi {
+            let c = slot.pointee
+            t0 &+= Int(c.s0); t1 &+= Int(c.s1); t2 &+= Int(c.s2); t3 &+= Int(c.s3)
+            count &+= Int(c.count)
+            return true
+        }
+        pending = slot
+        pendingKey = word
+        return false
+    }
+
+    @inline(__always)
+    mutating func addToGroup(_ bucket: Int32, _ charStart: Int32, _ charEnd: Int32, _ namespace: UInt8) {
+        groupCount &+= 1
+        let x = UInt32(littleEndian: load(bucket))
+        g0 &+= Self.lane(x, 0); g1 &+= Self.lane(x, 1); g2 &+= Self.lane(x, 2); g3 &+= Self.lane(x, 3)
+    }
+
+    @inline(__always)
+    mutating func endGroup() {
+        t0 &+= g0; t1 &+= g1; t2 &+= g2; t3 &+= g3
+        count &+= groupCount
+        if let slot = pending, let key = pendingKey {
+            // A cached word is at most 16 bytes: under 200 features, each code within ±127.
+            slot.pointee = WordCache.Slot(lo: key.lo, hi: key.hi, tag: UInt32(key.count + 1), count: UInt32(groupCount),
+                                          s0: Int32(g0), s1: Int32(g1), s2: Int32(g2), s3: Int32(g3))
+        }
     }
 
     /// The value every hashed feature takes: 1/sqrt(count), 0 without features.
     var scale: Float { count == 0 ? 0 : 1 / Float(count).squareRoot() }
 
-    /// Writes the raw (unscaled) sums of the first `outputs` lanes.
-    func write(to sums: UnsafeMutablePointer<Float>, outputs: Int) {
-        if outputs > 0 { sums[0] = a0 }
-        if outputs > 1 { sums[1] = a1 }
-        if outputs > 2 { sums[2] = a2 }
-        if outputs > 3 { sums[3] = a3 }
+    /// Writes the exact code sums of the first `outputs` lanes.
+    func write(to sums: UnsafeMutablePointer<Int>, outputs: Int) {
+        if outputs > 0 { sums[0] = t0 }
+        if outputs > 1 { sums[1] = t1 }
+        if outputs > 2 { sums[2] = t2 }
+        if outputs > 3 { sums[3] = t3 }
     }
 }

@@ -12,7 +12,11 @@ public struct ModelWeights: Sendable, Equatable {
     public var bits: Int
     public var bias: [Float]
     public var dense: [Float]
+    /// Hashed weights as the model uses them: `hashedScale[o] x code` (see `HashedTable`) once
+    /// `quantizeHashed()` has run (training does; loading always yields quantized weights).
     public var hashed: [Float]
+    /// Per output, the weight of one hashed-weight code step.
+    public var hashedScale: [Float]
 
     public init(outputs: Int, denseCount: Int, bits: Int) {
         self.outputs = outputs
@@ -21,18 +25,27 @@ public struct ModelWeights: Sendable, Equatable {
         bias = [Float](repeating: 0, count: outputs)
         dense = [Float](repeating: 0, count: denseCount * outputs)
         hashed = [Float](repeating: 0, count: (1 << bits) * outputs)
+        hashedScale = [Float](repeating: 1, count: outputs)
     }
 
-    /// Weights file: "RHTW", u32 version 2, u32 K, u32 D, u32 bits, float32 LE bias[K], dense[D*K],
-    /// bfloat16 LE hashed[2^bits*K], then u64 LE FNV-1a-64 of all preceding bytes. Version 1
-    /// (float32 hashed weights) is still read; its hashed weights are rounded to bfloat16.
+    /// Weights file: "RHTW", u32 version 3, u32 K, u32 D, u32 bits, float32 LE bias[K], dense[D*K],
+    /// hashed scale[K], int8 hashed codes[2^bits*K] (weight = scale[o] x code), then u64 LE
+    /// FNV-1a-64 of all preceding bytes. Version 1 (float32 hashed weights) is still read and
+    /// quantized on loading.
     public static let magic: [UInt8] = Array("RHTW".utf8)
-    public static let fileVersion: UInt32 = 2
+    public static let fileVersion: UInt32 = 3
 
-    /// Rounds the hashed weights to the bfloat16 values the scorer's `HashedTable` holds, so that
-    /// explanations, the reference scorer and the batch scorer all see the same numbers.
-    public mutating func roundHashedToBFloat16() {
-        for i in hashed.indices { hashed[i] = HashedTable.rounded(hashed[i]) }
+    /// Replaces the hashed weights by their 8-bit quantization (`HashedTable.scale`, `.code`):
+    /// the values the scorer uses, so explanations and evaluations see the same numbers.
+    public mutating func quantizeHashed() {
+        for o in 0..<outputs {
+            let weights = hashed
+            let scale = HashedTable.scale(for: stride(from: o, to: weights.count, by: outputs).map { weights[$0] })
+            hashedScale[o] = scale
+            for i in stride(from: o, to: hashed.count, by: outputs) {
+                hashed[i] = scale * Float(HashedTable.code(hashed[i], scale: scale))
+            }
+        }
     }
 
     /// The serialized bytes, checksum included.
@@ -43,11 +56,11 @@ public struct ModelWeights: Sendable, Equatable {
         u32(UInt32(outputs))
         u32(UInt32(denseCount))
         u32(UInt32(bits))
-        out.reserveCapacity(out.count + (bias.count + dense.count) * 4 + hashed.count * 2 + 8)
-        for array in [bias, dense] {
+        out.reserveCapacity(out.count + (bias.count + dense.count + outputs) * 4 + hashed.count + 8)
+        for array in [bias, dense, hashedScale] {
             for f in array { withUnsafeBytes(of: f.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
         }
-        for f in hashed { withUnsafeBytes(of: HashedTable.bfloat16(f).littleEndian) { out.append(contentsOf: $0) } }
+        for (i, f) in hashed.enumerated() { out.append(UInt8(bitPattern: HashedTable.code(f, scale: hashedScale[i % outputs]))) }
         let sum = Self.checksum(out[...])
         withUnsafeBytes(of: sum.littleEndian) { out.append(contentsOf: $0) }
         return out
@@ -83,9 +96,9 @@ public struct ModelWeights: Sendable, Equatable {
         self.outputs = outputs
         self.denseCount = denseCount
         self.bits = bits
-        let floats = outputs + denseCount * outputs
+        let floats = outputs + denseCount * outputs + (version == 1 ? 0 : outputs)
         let hashedCount = (1 << bits) * outputs
-        let hashedBytes = version == 1 ? 4 : 2
+        let hashedBytes = version == 1 ? 4 : 1
         guard bytes.count == 20 + floats * 4 + hashedCount * hashedBytes + 8 else { throw fail("size \(bytes.count) does not match its shape") }
         guard Self.checksum(bytes[0..<(bytes.count - 8)]) == Self.storedChecksum(bytes) else { throw fail("checksum mismatch: the file is damaged") }
         func f32(_ at: Int) -> Float { Float(bitPattern: u32(at)) }
@@ -93,16 +106,14 @@ public struct ModelWeights: Sendable, Equatable {
         dense = (0..<(denseCount * outputs)).map { f32(20 + 4 * (outputs + $0)) }
         let h0 = 20 + floats * 4
         if version == 1 {
-            hashed = (0..<hashedCount).map { HashedTable.rounded(f32(h0 + 4 * $0)) }
+            hashed = (0..<hashedCount).map { f32(h0 + 4 * $0) }
+            hashedScale = [Float](repeating: 1, count: outputs)
+            quantizeHashed()
         } else {
-            hashed = [Float](unsafeUninitializedCapacity: hashedCount) { buf, n in
-                bytes.withUnsafeBytes { src in
-                    for i in 0..<hashedCount {
-                        buf[i] = HashedTable.float(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: h0 + 2 * i, as: UInt16.self)))
-                    }
-                }
-                n = hashedCount
-            }
+            let scales = (0..<outputs).map { f32(20 + 4 * (outputs + denseCount * outputs + $0)) }
+            guard scales.allSatisfy({ $0.isFinite && $0 > 0 }) else { throw fail("hashed weight scales must be positive") }
+            hashedScale = scales
+            hashed = (0..<hashedCount).map { i in scales[i % outputs] * Float(Int8(bitPattern: bytes[h0 + i])) }
         }
     }
 }

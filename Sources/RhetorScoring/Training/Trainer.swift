@@ -96,9 +96,9 @@ public struct Trainer: Sendable {
             for j in 0..<d { weights.dense[j * k + o] = fit.dense[j] }
             for b in 0..<config.hash.buckets { weights.hashed[b * k + o] = fit.hashed[b] }
         }
-        // The scorer packs hashed weights as bfloat16; round here so every metric below is the
-        // saved model's.
-        weights.roundHashedToBFloat16()
+        // The scorer holds hashed weights as 8-bit codes; quantize here so every metric below is
+        // the saved model's.
+        weights.quantizeHashed()
         var pins: [String: ModelManifest.LexiconPin] = [:]
         for (n, f) in lexicons.files { pins[n] = .init(version: f.version, sha256: f.sha256) }
         let manifest = ModelManifest(
