@@ -14,7 +14,13 @@ import _RhetorKernels
 /// - emoji absorb variation selectors, skin tones, keycaps and zero-width-joined emoji;
 /// - a maximal invalid UTF-8 subpart is one `.invalid` token (one replacement character).
 public struct Tokenizer: Sendable {
-    public init() {}
+    /// False only in tests: every word then goes through the general rules, which the one-pass
+    /// ASCII fast path must reproduce token for token.
+    let plainASCIIFastPath: Bool
+
+    public init() { plainASCIIFastPath = true }
+
+    init(plainASCIIFastPath: Bool) { self.plainASCIIFastPath = plainASCIIFastPath }
 
     /// Tokenizes a string.
     public func tokenize(_ text: String) -> [Token] {
@@ -36,7 +42,7 @@ public struct Tokenizer: Sendable {
     /// - Complexity: O(n) in the number of bytes.
     public func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [Token]) {
         tokens.removeAll(keepingCapacity: true)
-        var scanner = Scanner(bytes: bytes)
+        var scanner = Scanner(bytes: bytes, fastPath: plainASCIIFastPath)
         scanner.run(into: &tokens)
     }
 }
@@ -50,11 +56,13 @@ private struct Scanner {
     /// The byte-class table, held here so the hot loop does not re-check the global's lazy
     /// initialization (`swift_once`) on every byte.
     let table: [ByteClass]
+    let fastPath: Bool
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    init(bytes: UnsafeBufferPointer<UInt8>, fastPath: Bool) {
         p = bytes
         n = bytes.count
         table = ByteClass.table
+        self.fastPath = fastPath
     }
 
     @inline(__always) func cls(_ j: Int) -> ByteClass {
@@ -131,6 +139,9 @@ private struct Scanner {
     }
 
     func startsURL() -> Bool {
+        // Every URL prefix starts with h or w: most words leave here.
+        let first = p[i] | 0x20
+        guard first == 0x68 || first == 0x77 else { return false }
         func has(_ prefix: StaticString) -> Bool {
             let len = prefix.utf8CodeUnitCount
             guard i + len <= n else { return false }
@@ -145,6 +156,7 @@ private struct Scanner {
     // MARK: - Scanners
 
     mutating func scanWord(into tokens: inout [Token]) {
+        if fastPath, scanPlainASCIIWord(into: &tokens) { return }
         let start = i
         let charStart = chars
         var lastApostrophe = -1
@@ -218,6 +230,49 @@ private struct Scanner {
             }
         }
         emitWord(start, i, charStart, chars, nonASCII: nonASCII, into: &tokens)
+    }
+
+    /// The common case in one pass: a run of ASCII letters and digits that ends at a byte which
+    /// cannot continue a word (space, most punctuation, end of text). Emits the same token as
+    /// `scanWord` + `emitWord` would and returns true; returns false, having consumed nothing,
+    /// when the run ends at a byte that needs the general rules (apostrophe, hyphen, non-ASCII,
+    /// `.` or `,` after a digit, or a URL's `:`).
+    mutating func scanPlainASCIIWord(into tokens: inout [Token]) -> Bool {
+        let start = i
+        var j = i
+        var upper = 0, lower = 0, digits = 0
+        var h = TermHash.fnvOffset
+        while j < n {
+            let b = p[j]
+            if b &- 0x61 < 26 {
+                lower += 1
+                h = TermHash.step(h, b)
+            } else if b &- 0x41 < 26 {
+                upper += 1
+                h = TermHash.step(h, b | 0x20)
+            } else if b &- 0x30 < 10 {
+                digits += 1
+                h = TermHash.step(h, b)
+            } else {
+                break
+            }
+            j += 1
+        }
+        if j < n {
+            switch p[j] {
+            case 0x27, 0x2D, 0x80...: return false
+            case 0x2C, 0x2E where digits > 0: return false
+            default: break
+            }
+        }
+        var flags: TokenFlags = []
+        if p[start] &- 0x41 < 26 { flags.insert(.capitalized) }
+        if upper >= 2, lower == 0 { flags.insert(.allCaps) }
+        let kind: TokenKind = digits > 0 && upper + lower == 0 ? .number : .word
+        emit(kind, start, j, chars, chars + (j - start), hash: TermHash.fmix64(h), flags: flags, into: &tokens)
+        chars += j - start
+        i = j
+        return true
     }
 
     /// The ASCII-lower-cased text of bytes `a..<b`, or "" if they are not all ASCII letters.

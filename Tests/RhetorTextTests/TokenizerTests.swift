@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RhetorText
 
@@ -110,5 +111,36 @@ func texts(_ s: String) -> [String] {
                 lastChar = t.charEnd
             }
         }
+    }
+}
+
+/// The one-pass ASCII word path against the general rules, on random mixes of the bytes where
+/// they differ (letters, digits, apostrophes, hyphens, `.`, `,`, `:`, `/`, `@`, curly quotes,
+/// invalid bytes) and on real sentences.
+@Suite struct TokenizerFastPathTests {
+    @Test func fastPathMatchesTheGeneralRules() {
+        let pieces = ["a", "B", "z", "Q", "0", "7", "'", "’", "-", ".", ",", ":", "/", "@", " ", "!", "?", "é", "\u{1F600}",
+                      "http://x.y", "www.", "n't", "'s", "3,000", "2.5", "U.S.", "e-mail", "ALL", "McDonald"]
+        var rng = SplitMix64(seed: 41)
+        let fast = Tokenizer(), general = Tokenizer(plainASCIIFastPath: false)
+        var texts = ["The U.S. said it won't pay $3,000.50 for e-mail at www.example.com, ALL CAPS!", "rock'n'roll 1990s 24/7 A-1 x86-64"]
+        for _ in 0..<3000 {
+            texts.append((0..<Int(rng.next() % 12)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined())
+        }
+        for t in texts {
+            #expect(fast.tokenize(t) == general.tokenize(t), "\(t)")
+        }
+        // Real news text when ../shared is beside the repository (skipped in a user's clone).
+        let reuters = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/corpora/reuters21578/reuters21578.jsonl")
+        if let data = try? Data(contentsOf: reuters) {
+            for line in data.split(separator: 0x0A).prefix(3000) {
+                guard let o = try? JSONSerialization.jsonObject(with: line) as? [String: Any], let t = o["text"] as? String else { continue }
+                #expect(fast.tokenize(t) == general.tokenize(t), "\(t.prefix(80))")
+            }
+        }
+        var bytes: [UInt8] = []
+        for _ in 0..<20000 { bytes.append([0x61, 0x41, 0x31, 0x27, 0x2D, 0x2E, 0x2C, 0x20, 0xE2, 0x80, 0x99, 0xFF][Int(rng.next() % 12)]) }
+        #expect(fast.tokenize(bytes) == general.tokenize(bytes))
     }
 }

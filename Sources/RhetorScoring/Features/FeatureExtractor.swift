@@ -396,17 +396,24 @@ struct WordKey {
 /// word and the cached total is the one the walk would compute (bit for bit: the same sums in
 /// the same order). Results therefore never depend on what was cached.
 final class WordCache {
+    /// 32 bytes: the word's bytes, its length, its group's feature count and code sums. A
+    /// cached word has at most 16 bytes, so at most 1 + 16 + 15 + 14 = 46 features of at most
+    /// ±127 each: the sums fit an Int16.
     struct Slot {
         var lo: UInt64 = 0
         var hi: UInt64 = 0
         /// Word length in bytes + 1 (0: empty slot).
-        var tag: UInt32 = 0
-        var count: UInt32 = 0
-        var s0: Int32 = 0, s1: Int32 = 0, s2: Int32 = 0, s3: Int32 = 0
+        var tag: UInt16 = 0
+        var count: UInt16 = 0
+        var s0: Int16 = 0, s1: Int16 = 0, s2: Int16 = 0, s3: Int16 = 0
     }
 
-    /// 2^13 slots x 40 bytes = 320 KB: news text's most frequent words stay resident in L2.
-    static let bits = 13
+    /// 2^14 slots x 32 bytes = 512 KB (a simulation on Reuters sentences: 8k slots answer 89 %
+    /// of words, 16k 92 %, 32k 95 %).
+    static let bits: Int = {
+        if let v = getenv("RHETOR_CACHE_BITS"), let b = Int(String(cString: v)) { return b }
+        return 14
+    }()
     let slots: UnsafeMutablePointer<Slot>
 
     init() {

@@ -118,7 +118,7 @@ struct WeightAccumulator: HashedFeatureSink {
         pending = nil
         guard let word else { return false }
         let slot = cache + Int(truncatingIfNeeded: word.hash & cacheMask)
-        if slot.pointee.tag == UInt32(word.count + 1), slot.pointee.lo == word.lo, slot.pointee.hi == word.hi {
+        if slot.pointee.tag == UInt16(word.count + 1), slot.pointee.lo == word.lo, slot.pointee.hi == word.hi {
             let c = slot.pointee
             t0 &+= Int(c.s0); t1 &+= Int(c.s1); t2 &+= Int(c.s2); t3 &+= Int(c.s3)
             count &+= Int(c.count)
@@ -141,9 +141,9 @@ struct WeightAccumulator: HashedFeatureSink {
         t0 &+= g0; t1 &+= g1; t2 &+= g2; t3 &+= g3
         count &+= groupCount
         if let slot = pending, let key = pendingKey {
-            // A cached word is at most 16 bytes: under 200 features, each code within ±127.
-            slot.pointee = WordCache.Slot(lo: key.lo, hi: key.hi, tag: UInt32(key.count + 1), count: UInt32(groupCount),
-                                          s0: Int32(g0), s1: Int32(g1), s2: Int32(g2), s3: Int32(g3))
+            // A cached word is at most 16 bytes: at most 46 features, each code within ±127.
+            slot.pointee = WordCache.Slot(lo: key.lo, hi: key.hi, tag: UInt16(key.count + 1), count: UInt16(groupCount),
+                                          s0: Int16(g0), s1: Int16(g1), s2: Int16(g2), s3: Int16(g3))
         }
     }
 
