@@ -82,10 +82,26 @@ func runOrExit(_ body: () throws -> Int32) throws {
 /// A one-line progress report on stderr, only when stderr is a terminal, at most twice a second.
 final class Progress {
     let enabled: Bool
+    /// Input bytes in all, when known (files, not pipes): adds an ETA.
+    let totalBytes: Int?
     var last = ContinuousClock.now
     var shown = false
 
-    init(enabled: Bool) { self.enabled = enabled }
+    init(enabled: Bool, totalBytes: Int? = nil) {
+        self.enabled = enabled
+        self.totalBytes = totalBytes
+    }
+
+    /// The summed sizes of `files`, or nil when there are none (standard input) or one is unknown.
+    static func size(of files: [String]) -> Int? {
+        guard !files.isEmpty else { return nil }
+        var total = 0
+        for f in files {
+            guard let n = (try? FileManager.default.attributesOfItem(atPath: f))?[.size] as? NSNumber else { return nil }
+            total += n.intValue
+        }
+        return total
+    }
 
     func show(records: Int, bytes: Int, since start: ContinuousClock.Instant) {
         guard enabled else { return }
@@ -94,7 +110,11 @@ final class Progress {
         last = now
         let d = (now - start).components
         let seconds = Double(d.seconds) + Double(d.attoseconds) / 1e18
-        let line = String(format: "\r%d records, %.1f MB, %.1f MB/s, %.0f records/s", records, Double(bytes) / 1e6, Double(bytes) / 1e6 / max(seconds, 1e-9), Double(records) / max(seconds, 1e-9))
+        var line = String(format: "\r%d records, %.1f MB, %.1f MB/s, %.0f records/s", records, Double(bytes) / 1e6, Double(bytes) / 1e6 / max(seconds, 1e-9), Double(records) / max(seconds, 1e-9))
+        if let total = totalBytes, bytes > 0, total >= bytes {
+            line += String(format: ", ETA %.0f s", seconds * Double(total - bytes) / Double(bytes))
+        }
+        line += "\u{1B}[K"
         FileHandle.standardError.write(Data(line.utf8))
         shown = true
     }

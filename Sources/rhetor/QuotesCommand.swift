@@ -27,6 +27,7 @@ struct Quotes: ParsableCommand {
     @Option(help: "Model directory.") var model: String?
     @Option(help: "Lexicon directory.") var lexicons: String?
     @Flag(help: "Print a final summary to stderr: articles, quotes, MB of text, rate.") var stats = false
+    @Flag(help: "Stop at the first article that cannot be read (after writing its error record).") var strict = false
 
     func run() throws {
         try runOrExit {
@@ -39,7 +40,7 @@ struct Quotes: ParsableCommand {
             let aliasMap = try aliases.map(AliasFile.load) ?? [:]
             let extractor = QuoteExtractor(lexicon: try AttributionLexicon(directory: lexDir), aliases: aliasMap)
             let pipeline = QuotePipeline(extractor: extractor, model: m, outputFormat: outputFormat,
-                                         threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                                         threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, strict: strict)
             var inputs: [(FileHandle, ArticleFormat, String)] = []
             for f in files {
                 guard let h = FileHandle(forReadingAtPath: f) else { throw UsageFailure("cannot open \(f)") }
@@ -56,7 +57,9 @@ struct Quotes: ParsableCommand {
                 try ArticleReader.read(handle: h, format: fmt, path: path, id: id, date: date) { batch in
                     out.write(Data(pipeline.render(batch, counts: &counts)))
                     progress.show(records: counts.articles + counts.failed, bytes: counts.textBytes, since: started)
+                    return !counts.stopped
                 }
+                if counts.stopped { break }
             }
             progress.clear()
             if stats {
@@ -64,7 +67,7 @@ struct Quotes: ParsableCommand {
                 let seconds = max(1e-9, Double(d.seconds) + Double(d.attoseconds) / 1e18)
                 printError(String(format: "rhetor quotes: %.1f MB of text in %.2f s: %.2f MB/s, %.0f articles/s, %d quotes", Double(counts.textBytes) / 1e6, seconds, Double(counts.textBytes) / 1e6 / seconds, Double(counts.articles) / seconds, counts.quotes))
             }
-            printError("rhetor quotes: \(counts.articles + counts.failed) articles: \(counts.articles) read, \(counts.failed) failed; \(counts.quotes) quotes")
+            printError("rhetor quotes: \(counts.articles + counts.failed) articles: \(counts.articles) read, \(counts.failed) failed; \(counts.quotes) quotes\(counts.stopped ? " (stopped at the first error: --strict)" : "")")
             return counts.failed > 0 ? 3 : 0
         }
     }

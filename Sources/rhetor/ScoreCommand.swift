@@ -51,7 +51,7 @@ struct Score: ParsableCommand {
             let out = FileHandle.standardOutput
             let clock = ContinuousClock()
             let started = clock.now
-            let progress = Progress(enabled: isatty(2) == 1)
+            let progress = Progress(enabled: isatty(2) == 1, totalBytes: Progress.size(of: files))
             for h in handles {
                 let before = total
                 let c = pipeline.run(input: h, write: { out.write(Data($0)) }, progress: { c in

@@ -58,12 +58,19 @@ struct Ingest: ParsableCommand {
             if inputs.isEmpty { inputs = [(FileHandle.standardInput, inputFormat ?? .jsonl, "stdin")] }
             var counts = Ingestor.Counts()
             var failure: Error?
+            let progress = Progress(enabled: isatty(2) == 1)
+            let started = ContinuousClock().now
+            var textBytes = 0
             for (h, fmt, path) in inputs {
                 try ArticleReader.read(handle: h, format: fmt, path: path, id: nil, date: nil) { batch in
-                    guard failure == nil else { return }
+                    guard failure == nil else { return false }
                     do { try ingestor.ingest(batch, counts: &counts) { printError("rhetor ingest: \(path): \($0)") } } catch { failure = error }
+                    textBytes += batch.reduce(0) { $0 + ($1.text?.utf8.count ?? 0) }
+                    progress.show(records: counts.records, bytes: textBytes, since: started)
+                    return failure == nil
                 }
             }
+            progress.clear()
             if let failure { throw UsageFailure("database error: \(failure)") }
             printError("rhetor ingest: \(counts.records) articles: \(counts.inserted) inserted, \(counts.replaced) replaced, \(counts.unchanged) unchanged, \(counts.stale) scored by another model, \(counts.failed) failed; \(counts.quotes) quotes stored")
             if counts.stale > 0 { printError("rhetor ingest: \(counts.stale) articles were scored by another model version; rerun with --rescore to update them to \(ingestor.modelVersion)") }

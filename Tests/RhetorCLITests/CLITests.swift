@@ -217,6 +217,31 @@ enum CLI {
         #expect(r.stderr.contains("2 records: 1 scored, 1 failed (stopped at the first error: --strict)"))
     }
 
+    /// The first error in a later block, with two threads: everything before it is written once,
+    /// nothing after it.
+    @Test func strictStopsInALaterBlockWithThreads() throws {
+        var input = ""
+        for i in 1...700 { input += i == 600 ? "{\"text\": 5}\n" : "{\"id\": \(i), \"text\": \"statement \(i)\"}\n" }
+        let r = try CLI.run(["score", "--strict", "--threads", "2", "--input-format", "jsonl"], stdin: Data(input.utf8))
+        #expect(r.status == 3)
+        let lines = r.stdout.split(separator: "\n").map(CLI.json)
+        #expect(lines.count == 600)
+        #expect(lines.last?["error"] as? String == "\"text\" is not a string")
+        #expect(lines.dropLast().allSatisfy { $0["hostility"] != nil })
+        #expect(r.stderr.contains("600 records: 599 scored, 1 failed (stopped at the first error: --strict)"))
+    }
+
+    @Test func quotesStrictStopsAfterTheFirstBadArticle() throws {
+        let input = "{\"id\": \"a\", \"text\": \"He said: \\\"We will win.\\\"\"}\n{\"id\": \"b\"\n{\"id\": \"c\", \"text\": \"Never read.\"}\n"
+        let r = try CLI.run(["quotes", "--strict"], stdin: Data(input.utf8))
+        #expect(r.status == 3)
+        let rows = r.stdout.split(separator: "\n").map(CLI.json)
+        #expect(rows.count == 2)
+        #expect(rows[0]["text"] as? String == "We will win.")
+        #expect((rows[1]["error"] as? String)?.hasPrefix("broken JSON") == true)
+        #expect(r.stderr.contains("2 articles: 1 read, 1 failed; 1 quotes (stopped at the first error: --strict)"))
+    }
+
     @Test func statsPrintsASummaryAndNoProgressWithoutATerminal() throws {
         let r = try CLI.run(["score", "--stats"], stdin: Data("one\ntwo\nthree\n".utf8))
         #expect(r.status == 0)

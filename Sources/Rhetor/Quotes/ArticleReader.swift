@@ -11,44 +11,71 @@ public struct InputError: Error, CustomStringConvertible {
 public enum ArticleReader {
     public static let batchSize = 256
 
-    public static func read(handle: FileHandle, format: ArticleFormat, path: String, id: String?, date: String?, emit: ([ArticleRecord]) -> Void) throws {
+    /// Reads `handle` and hands out batches of articles; `emit` returns false to stop reading.
+    public static func read(handle: FileHandle, format: ArticleFormat, path: String, id: String?, date: String?, emit: ([ArticleRecord]) -> Bool) throws {
         switch format {
         case .text:
             let data = handle.readDataToEndOfFile()
             let articleID = id ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             guard let text = String(data: data, encoding: .utf8) else {
-                emit([ArticleRecord(line: 1, id: .string(articleID), text: nil, error: "invalid UTF-8")])
+                _ = emit([ArticleRecord(line: 1, id: .string(articleID), text: nil, error: "invalid UTF-8")])
                 return
             }
-            emit([ArticleRecord(line: 1, id: .string(articleID), text: text, date: date, error: text.isEmpty ? "empty text" : nil)])
+            _ = emit([ArticleRecord(line: 1, id: .string(articleID), text: text, date: date, error: text.isEmpty ? "empty text" : nil)])
         case .jsonl:
             let reader = LineReader(handle: handle)
             var batch: [ArticleRecord] = []
             while let (line, bytes) = reader.next() {
                 batch.append(QuotePipeline.jsonRecord(line: line, bytes: bytes))
-                if batch.count >= batchSize { emit(batch); batch.removeAll(keepingCapacity: true) }
+                if batch.count >= batchSize {
+                    guard emit(batch) else { return }
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
-            if !batch.isEmpty { emit(batch) }
+            if !batch.isEmpty { _ = emit(batch) }
         case .csv:
-            let records = CSVParser().parse([UInt8](handle.readDataToEndOfFile()))
-            guard let header = records.first?.fields else { return }
-            func col(_ n: String) -> Int? { header.firstIndex(of: n) }
-            guard let textCol = col("text") else { throw InputError("\(path): no 'text' column in the CSV header") }
+            // Streamed in 1 MiB chunks: memory holds one chunk, one batch and the longest record.
+            var state = CSVParser.State()
+            let parser = CSVParser()
+            var header: [String]?
             var batch: [ArticleRecord] = []
-            for r in records.dropFirst() {
-                var a = ArticleRecord(line: r.line, id: col("id").flatMap { $0 < r.fields.count ? .string(r.fields[$0]) : nil } ?? .number(String(r.line)), text: nil)
-                if !r.complete { a.error = "unterminated quoted field" } else if r.fields.count != header.count {
-                    a.error = "expected \(header.count) fields, found \(r.fields.count)"
+            var columns: (text: Int, id: Int?, date: Int?, title: Int?, source: Int?) = (-1, nil, nil, nil, nil)
+            var stopped = false
+            func take(_ r: CSVParser.Record) throws {
+                guard !stopped else { return }
+                guard let h = header else {
+                    header = r.fields
+                    func col(_ n: String) -> Int? { r.fields.firstIndex(of: n) }
+                    guard let t = col("text") else { throw InputError("\(path): no 'text' column in the CSV header") }
+                    columns = (t, col("id"), col("date"), col("title"), col("source"))
+                    return
+                }
+                var a = ArticleRecord(line: r.line, id: columns.id.flatMap { $0 < r.fields.count ? .string(r.fields[$0]) : nil } ?? .number(String(r.line)), text: nil)
+                if !r.complete { a.error = "unterminated quoted field" } else if r.fields.count != h.count {
+                    a.error = "expected \(h.count) fields, found \(r.fields.count)"
                 } else {
-                    a.text = r.fields[textCol]
-                    a.date = col("date").map { r.fields[$0] }.flatMap { $0.isEmpty ? nil : $0 }
-                    a.title = col("title").map { r.fields[$0] }
-                    a.source = col("source").map { r.fields[$0] }
+                    a.text = r.fields[columns.text]
+                    a.date = columns.date.map { r.fields[$0] }.flatMap { $0.isEmpty ? nil : $0 }
+                    a.title = columns.title.map { r.fields[$0] }
+                    a.source = columns.source.map { r.fields[$0] }
                 }
                 batch.append(a)
-                if batch.count >= batchSize { emit(batch); batch.removeAll(keepingCapacity: true) }
+                if batch.count >= batchSize {
+                    stopped = !emit(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
-            if !batch.isEmpty { emit(batch) }
+            while !stopped {
+                let data = handle.readData(ofLength: 1 << 20)
+                if data.isEmpty { break }
+                let bytes = [UInt8](data)
+                try bytes.withUnsafeBufferPointer { p in
+                    var i = 0
+                    while i < p.count { if let r = state.feed(p, &i, parser) { try take(r) } }
+                }
+            }
+            if !stopped, let r = state.finish() { try take(r) }
+            if !stopped, !batch.isEmpty { _ = emit(batch) }
         }
     }
 }

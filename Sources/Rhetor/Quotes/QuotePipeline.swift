@@ -63,7 +63,11 @@ public final class QuotePipeline: Sendable {
     /// Articles larger than this many UTF-8 bytes are reported as errors.
     public let maxArticleBytes: Int
 
-    public init(extractor: QuoteExtractor, model: LinearModel, outputFormat: ScoreOutputFormat, threads: Int, maxArticleBytes: Int = 64 << 20) {
+    /// Stop after the first article that cannot be read (after writing its error record).
+    public let strict: Bool
+
+    public init(extractor: QuoteExtractor, model: LinearModel, outputFormat: ScoreOutputFormat, threads: Int, maxArticleBytes: Int = 64 << 20, strict: Bool = false) {
+        self.strict = strict
         self.extractor = extractor
         scorer = BatchScorer(model: model)
         self.outputFormat = outputFormat
@@ -79,6 +83,8 @@ public final class QuotePipeline: Sendable {
         public var quotes = 0
         /// UTF-8 bytes of article text processed (for progress and --stats).
         public var textBytes = 0
+        /// True when --strict stopped the run at a failed article.
+        public var stopped = false
         public init() {}
     }
 
@@ -100,6 +106,10 @@ public final class QuotePipeline: Sendable {
         for i in checked.indices where checked[i].error == nil {
             let t = checked[i].text ?? ""
             if t.utf8.count > maxArticleBytes { checked[i].error = "text is \(t.utf8.count) bytes, over the limit of \(maxArticleBytes)" }
+        }
+        if strict, let k = checked.firstIndex(where: { $0.error != nil }) {
+            checked.removeSubrange((k + 1)...)
+            counts.stopped = true
         }
         let frozen = checked
         var parts = [[UInt8]](repeating: [], count: frozen.count)
@@ -180,16 +190,35 @@ public final class QuotePipeline: Sendable {
         }
     }
 
+    /// The fields an article line may carry.
+    static let articleFields = JSONLineScanner(keys: ["text", "id", "date", "title", "source"])
+
     /// Parses one JSON line into an article record.
     public static func jsonRecord(line: Int, bytes: ArraySlice<UInt8>) -> ArticleRecord {
-        let (base, object) = JSONLineParser.parse(line: line, bytes: bytes)
-        var r = ArticleRecord(line: line, id: base.id, text: base.text, error: base.error)
-        if base.error == nil, let obj = object {
-            r.date = obj["date"] as? String
-            r.title = obj["title"] as? String
-            r.source = obj["source"] as? String
-            if obj["date"] != nil, r.date == nil, !(obj["date"] is NSNull) { r.error = "\"date\" is not a string" }
+        var values: [JSONLineScanner.Value?] = []
+        var arena: [UInt8] = []
+        let failure = bytes.withUnsafeBufferPointer { articleFields.scan($0, values: &values, arena: &arena) }
+        if let failure { return ArticleRecord(line: line, id: .none, text: nil, error: failure.description) }
+        func string(_ v: JSONLineScanner.Value?) -> String? {
+            if case .string(let r) = v { return String(decoding: arena[r], as: UTF8.self) }
+            return nil
         }
+        var r = ArticleRecord(line: line, id: .none, text: nil)
+        switch values[1] {
+        case .string(let x): r.id = .string(String(decoding: arena[x], as: UTF8.self))
+        case .number(let x): r.id = .number(String(decoding: arena[x], as: UTF8.self))
+        default: break
+        }
+        switch values[0] {
+        case .string: r.text = string(values[0])
+        case nil: r.error = "no \"text\" field"
+        default: r.error = "\"text\" is not a string"
+        }
+        guard r.error == nil else { return r }
+        r.date = string(values[2])
+        r.title = string(values[3])
+        r.source = string(values[4])
+        if let d = values[2], d != .null, r.date == nil { r.error = "\"date\" is not a string" }
         return r
     }
 }

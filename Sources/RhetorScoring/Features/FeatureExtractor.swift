@@ -410,10 +410,7 @@ final class WordCache {
 
     /// 2^14 slots x 32 bytes = 512 KB (a simulation on Reuters sentences: 8k slots answer 89 %
     /// of words, 16k 92 %, 32k 95 %).
-    static let bits: Int = {
-        if let v = getenv("RHETOR_CACHE_BITS"), let b = Int(String(cString: v)) { return b }
-        return 14
-    }()
+    static let bits = 14
     let slots: UnsafeMutablePointer<Slot>
 
     init() {
