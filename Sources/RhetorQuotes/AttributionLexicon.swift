@@ -30,9 +30,9 @@ public enum SpeakerWordKind: String, Sendable {
 
 /// The two attribution lexicons (`speech-cues.tsv`, `speakers.tsv`) compiled for token-phrase lookup.
 public struct AttributionLexicon: Sendable {
-    public let cues: [UInt64: CueKind]
+    public let cues: KeyedTable<CueKind>
     public let cueMaxTokens: Int
-    public let words: [UInt64: SpeakerWordKind]
+    public let words: KeyedTable<SpeakerWordKind>
     public let wordMaxTokens: Int
     public let files: [String: (version: String, sha256: String)]
 
@@ -46,8 +46,8 @@ public struct AttributionLexicon: Sendable {
         try speakerFile.expectName("speakers")
         let (cues, cueMax) = try Self.table(cueFile, CueKind.self)
         let (words, wordMax) = try Self.table(speakerFile, SpeakerWordKind.self)
-        self.cues = cues
-        self.words = words
+        self.cues = KeyedTable(cues)
+        self.words = KeyedTable(words)
         cueMaxTokens = cueMax
         wordMaxTokens = wordMax
         files = [cueFile.name: (cueFile.version, cueFile.sha256), speakerFile.name: (speakerFile.version, speakerFile.sha256)]
@@ -70,7 +70,7 @@ public struct AttributionLexicon: Sendable {
     }
 
     /// The longest entry of `table` starting at token `i`: (kind, token count).
-    func longest<K>(_ table: [UInt64: K], max: Int, _ tokens: [Token], at i: Int, limit: Int) -> (K, Int)? {
+    func longest<K>(_ table: KeyedTable<K>, max: Int, _ tokens: [Token], at i: Int, limit: Int) -> (K, Int)? {
         var h: UInt64 = 0
         var best: (K, Int)?
         var len = 0
@@ -82,4 +82,24 @@ public struct AttributionLexicon: Sendable {
         }
         return best
     }
+}
+
+/// A read-only map from 64-bit phrase hashes to values on the lexicon's open-addressing table
+/// (`PhraseTable`), which skips Swift's per-lookup SipHash: the hashes are already mixed.
+public struct KeyedTable<Value: Sendable>: Sendable {
+    let index: PhraseTable
+    let values: [Value]
+
+    /// Keys are stored in ascending order, so the layout is the same on every run.
+    public init(_ pairs: [UInt64: Value]) {
+        let keys = pairs.keys.sorted()
+        values = keys.map { pairs[$0]! }
+        index = PhraseTable(Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }))
+    }
+
+    public subscript(key: UInt64) -> Value? {
+        index.find(key).map { values[$0] }
+    }
+
+    public var count: Int { values.count }
 }

@@ -272,7 +272,7 @@ public struct QuoteExtractor: Sendable {
         var out: [Mention] = []
         // Words the article also writes in lower case ("back", "early") are not names when they
         // open a sentence.
-        var lowercaseWords = Set<UInt64>()
+        var lowercaseWords = HashSet64(capacity: toks.count)
         for t in toks where t.kind == .word && !t.flags.contains(.capitalized) && !t.flags.contains(.allCaps) { lowercaseWords.insert(t.hash) }
         var i = 0
         while i < toks.count {
