@@ -3,9 +3,14 @@
 on one core (taskset -c 0), with peak RSS. Inputs come from ../shared/data/corpora (Reuters-21578
 sentences and articles, Wikinews articles) at run time; nothing from them is written to the repo.
 
-Usage: python3 Benchmarks/throughput.py [--statements 200000] [--peer-statements 20000] [--out FILE]
+Usage: python3 Benchmarks/throughput.py [--statements 500000] [--peer-statements 30000] [--repeat 3] [--out FILE]
 Needs a release build (swift build -c release) and, for the peers, pip packages vaderSentiment,
-textblob and alt-profanity-check (missing peers are skipped and said so).
+textblob and alt-profanity-check (missing peers are skipped and said so). Reuters has ~106k
+sentences; larger --statements repeat them (rhetor's start-up, ~0.1 s, is then a small share).
+Each rhetor run is repeated --repeat times and the median taken (shared vCPUs are noisy); peers
+run once. Peak RSS comes from GNU time (`/usr/bin/time -f %M`), so it is the child's own, not
+the Python parent's inherited high-water mark. When OpenBLAS is installed beside the reference
+BLAS, `rhetor score` also runs with it (same binary, LD_LIBRARY_PATH) and the outputs are compared.
 """
 import argparse, json, os, platform, re, resource, subprocess, sys, tempfile, time
 
@@ -15,6 +20,12 @@ DATA = os.path.join(ROOT, "..", "shared", "data", "corpora")
 
 
 def sentences(limit):
+    """Reuters sentences, cycled until there are `limit` of them."""
+    base = reuters_sentences()
+    return [base[i % len(base)] for i in range(limit)] if base else []
+
+
+def reuters_sentences():
     out = []
     with open(os.path.join(DATA, "reuters21578", "reuters21578.jsonl"), encoding="utf-8") as f:
         for line in f:
@@ -23,8 +34,6 @@ def sentences(limit):
                 s = " ".join(s.split())
                 if 20 <= len(s) <= 400:
                     out.append(s)
-                    if len(out) >= limit:
-                        return out
     return out
 
 
@@ -44,24 +53,38 @@ PEERS = {
 }
 
 
-def run(cmd, stdin_path=None):
-    """Wall time and peak RSS (MiB) of one child process (its own rusage, from wait4)."""
+TIME = "/usr/bin/time"
+OPENBLAS = "/usr/lib/x86_64-linux-gnu/openblas-pthread"
+
+
+def run(cmd, env=None, stdout_path=None):
+    """Wall time and peak RSS (MiB) of one child process."""
+    measured = [TIME, "-f", "%M"] + cmd if os.path.exists(TIME) else cmd
     t = time.perf_counter()
-    with open(stdin_path or os.devnull, "rb") as inp, tempfile.TemporaryFile() as err:
-        p = subprocess.Popen(cmd, stdin=inp, stdout=subprocess.DEVNULL, stderr=err)
+    with open(stdout_path or os.devnull, "wb") as out, tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(measured, stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t
         code = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read().decode(errors="replace")
         if code not in (0, 3):
-            err.seek(0)
-            raise RuntimeError(f"{cmd[0]} failed: {err.read().decode()[-500:]}")
-    return wall, usage.ru_maxrss / 1024
+            raise RuntimeError(f"{cmd[0]} failed: {text[-500:]}")
+    lines = text.strip().splitlines()
+    rss = int(lines[-1]) / 1024 if measured[0] == TIME and lines and lines[-1].isdigit() else usage.ru_maxrss / 1024
+    return wall, rss
+
+
+def median_run(cmd, repeat, env=None, stdout_path=None):
+    runs = sorted(run(cmd, env, stdout_path) for _ in range(repeat))
+    return runs[len(runs) // 2]
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--statements", type=int, default=200_000)
-    ap.add_argument("--peer-statements", type=int, default=20_000)
+    ap.add_argument("--statements", type=int, default=500_000)
+    ap.add_argument("--peer-statements", type=int, default=30_000)
+    ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", default=None)
     a = ap.parse_args()
     rhetor = os.path.join(ROOT, ".build", "release", "rhetor")
@@ -76,25 +99,34 @@ def main():
     with open(small, "w", encoding="utf-8") as f:
         f.write("\n".join(sents[: a.peer_statements]) + "\n")
     arts = os.path.join(tmp, "articles.jsonl")
-    with open(arts, "w", encoding="utf-8") as f:
-        for r in articles():
+    records = articles()
+    with open(arts, "w") as f:
+        for r in records:
             f.write(json.dumps(r) + "\n")
     big_mb = os.path.getsize(big) / 1e6
     small_mb = os.path.getsize(small) / 1e6
-    art_mb = sum(len(r["text"].encode()) for r in articles()) / 1e6
+    art_mb = sum(len(r["text"].encode()) for r in records) / 1e6
     one = ["taskset", "-c", "0"]
     rows = []
 
     def record(name, n, mb, wall, rss):
         rows.append((name, n, n / wall, mb / wall, rss))
 
+    reference_out = os.path.join(tmp, "reference.jsonl")
     for threads, pin in ((1, one), (2, [])):
-        wall, rss = run(pin + [rhetor, "score", "--threads", str(threads), big])
+        wall, rss = median_run(pin + [rhetor, "score", "--threads", str(threads), big], a.repeat, stdout_path=reference_out)
         record(f"rhetor score --threads {threads}", len(sents), big_mb, wall, rss)
-    wall, rss = run(one + [rhetor, "quotes", "--threads", "1", arts])
-    record("rhetor quotes --threads 1 (articles)", 19043, art_mb, wall, rss)
-    wall, rss = run([rhetor, "quotes", "--threads", "2", arts])
-    record("rhetor quotes --threads 2 (articles)", 19043, art_mb, wall, rss)
+    blas_note = "OpenBLAS not installed: skipped the OpenBLAS run"
+    if os.path.exists(os.path.join(OPENBLAS, "libblas.so.3")):
+        env = dict(os.environ, LD_LIBRARY_PATH=OPENBLAS)
+        openblas_out = os.path.join(tmp, "openblas.jsonl")
+        wall, rss = median_run(one + [rhetor, "score", "--threads", "1", big], a.repeat, env=env, stdout_path=openblas_out)
+        record("rhetor score --threads 1, OpenBLAS", len(sents), big_mb, wall, rss)
+        same = open(reference_out, "rb").read() == open(openblas_out, "rb").read()
+        blas_note = f"OpenBLAS run: same binary with LD_LIBRARY_PATH={OPENBLAS}; output bytes {'identical to' if same else 'DIFFERENT from'} the reference-BLAS run"
+    for threads, pin in ((1, one), (2, [])):
+        wall, rss = median_run(pin + [rhetor, "quotes", "--threads", str(threads), arts], a.repeat)
+        record(f"rhetor quotes --threads {threads} (articles)", len(records), art_mb, wall, rss)
     skipped = []
     for name, code in PEERS.items():
         script = os.path.join(tmp, "peer_" + re.sub(r"\W", "_", name) + ".py")
@@ -108,10 +140,11 @@ def main():
     vader = next((r for r in rows if r[0] == "vaderSentiment"), None)
     lines = [f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
              f"python: {platform.python_version()}; swift: {subprocess.run(['swift', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}",
-             f"blas: {os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3')}",
-             f"input: {len(sents)} Reuters-21578 sentences ({big_mb:.1f} MB) for rhetor, the first {a.peer_statements} for the peers; {art_mb:.1f} MB of article text for quotes",
+             f"blas: {os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3')}; {blas_note}",
+             f"input: {len(sents)} Reuters-21578 sentences ({big_mb:.1f} MB; the corpus's {len(reuters_sentences())} cycled) for rhetor, the first {a.peer_statements} for the peers; {len(records)} Reuters articles ({art_mb:.1f} MB of text) for quotes",
+             f"rhetor rows: median of {a.repeat} runs; peers: one run; all whole processes, start-up included; one core pinned with taskset unless 2 threads",
              "",
-             "| run | statements | statements/s | MB/s | peak RSS MiB | vs VADER |",
+             "| run | records | records/s | MB/s | peak RSS MiB | vs VADER |",
              "|---|---|---|---|---|---|"]
     for name, n, sps, mbs, rss in rows:
         ratio = f"{sps / vader[2]:.1f}x" if vader and "quotes" not in name else ""
@@ -122,7 +155,7 @@ def main():
     print(text)
     if a.out:
         with open(a.out, "w") as f:
-            f.write(f"# Throughput run\n\nCommand: `python3 Benchmarks/throughput.py --statements {a.statements} --peer-statements {a.peer_statements}`\n\n{text}\n")
+            f.write(f"# Throughput run\n\nCommand: `python3 Benchmarks/throughput.py --statements {a.statements} --peer-statements {a.peer_statements} --repeat {a.repeat}`\n\n{text}\n")
 
 
 if __name__ == "__main__":

@@ -17,8 +17,16 @@ func sampleStatements(_ n: Int) -> [String] {
     return (0..<n).map { base[$0 % base.count] }
 }
 
+/// Committed static thresholds (`Thresholds/`) are checked with these tolerances: allocations are
+/// deterministic and must not grow; time may move by 50 % before the check fails, since this
+/// machine class (2 shared vCPUs) varies run to run by about a third.
+let tolerances: [BenchmarkMetric: BenchmarkThresholds] = [
+    .mallocCountTotal: .init(relative: [.p50: 5.0], absolute: [.p50: 2]),
+    .wallClock: .init(relative: [.p50: 50.0]),
+]
+
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3))
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3), thresholds: tolerances)
     let statements = sampleStatements(10_000)
     let bytes = statements.reduce(0) { $0 + $1.utf8.count }
     let model = try! LinearModel.load(directory: root.appendingPathComponent("models/rhetor-news"),
@@ -49,6 +57,79 @@ let benchmarks: @Sendable () -> Void = {
     }
     Benchmark("ByteScan.asciiPrefix scalar (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.asciiPrefixScalar($0)) } }
+    }
+
+    // The lexicon lookup on its own: longest phrase match at every token of the statements.
+    var allTokens: [Token] = []
+    joined.withUnsafeBufferPointer { Tokenizer().tokenize($0, into: &allTokens) }
+    let tokens = allTokens
+    Benchmark("LexiconSet.longestMatch (\(tokens.count) tokens)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var hits = 0
+            tokens.withUnsafeBufferPointer { tb in
+                for i in 0..<tb.count where model.extractor.lexicons.longestMatch(tb, at: i) != nil { hits += 1 }
+            }
+            blackHole(hits)
+        }
+    }
+
+    // JSON Lines reading: the Foundation-free scanner over the statements as JSON lines.
+    let jsonLines: [[UInt8]] = statements.enumerated().map { i, s in
+        var w = JSONWriter()
+        w.raw("{"); w.key("id"); w.raw(String(i)); w.raw(","); w.key("text"); w.string(s); w.raw("}")
+        return w.bytes
+    }
+    let scanner = JSONLineScanner(keys: ["text", "id"])
+    Benchmark("JSONLineScanner.scan (10k lines)") { benchmark in
+        var values: [JSONLineScanner.Value?] = []
+        var arena: [UInt8] = []
+        for _ in benchmark.scaledIterations {
+            for line in jsonLines {
+                arena.removeAll(keepingCapacity: true)
+                blackHole(line.withUnsafeBufferPointer { scanner.scan($0, values: &values, arena: &arena) } == nil)
+            }
+        }
+    }
+    Benchmark("ByteScan.jsonStringStop SIMD16 (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.jsonStringStopSIMD(in: $0)) } }
+    }
+    Benchmark("ByteScan.jsonStringStop scalar (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.jsonStringStopScalar(in: $0)) } }
+    }
+
+    // End to end through the pipelines, from a file to output bytes.
+    let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("rhetor-bench-\(getpid())")
+    try? FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+    let statementFile = tmp.appendingPathComponent("statements.txt")
+    try! Data((statements.joined(separator: "\n") + "\n").utf8).write(to: statementFile)
+    for threads in [1, 2] {
+        var options = ScoreOptions()
+        options.threads = threads
+        let pipeline = ScorePipeline(model: model, options: options)
+        Benchmark("ScorePipeline.run end to end, \(threads) thread(s) (10k statements, \(bytes) bytes)") { benchmark in
+            for _ in benchmark.scaledIterations {
+                let h = try! FileHandle(forReadingFrom: statementFile)
+                var out = 0
+                blackHole(pipeline.run(input: h, write: { out += $0.count }).scored + out)
+                try? h.close()
+            }
+        }
+    }
+    // Articles: the statements as quotes with speech cues, 20 to an article.
+    let articles: [ArticleRecord] = stride(from: 0, to: statements.count, by: 20).map { a in
+        let body = statements[a..<min(statements.count, a + 20)].enumerated().map { k, s in
+            k % 2 == 0 ? "The minister said: “\(s)”" : "“\(s)” said Jane Doe, a spokeswoman."
+        }.joined(separator: "\n\n")
+        return ArticleRecord(line: a / 20 + 1, id: .string("a\(a)"), text: body)
+    }
+    let articleBytes = articles.reduce(0) { $0 + ($1.text?.utf8.count ?? 0) }
+    let quotePipeline = QuotePipeline(extractor: QuoteExtractor(lexicon: try! AttributionLexicon(directory: root.appendingPathComponent("lexicons"))),
+                                      model: model, outputFormat: .jsonl, threads: 1)
+    Benchmark("QuotePipeline.render end to end, 1 thread (\(articles.count) articles, \(articleBytes) bytes)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var counts = QuotePipeline.Counts()
+            blackHole(quotePipeline.render(articles, counts: &counts).count)
+        }
     }
 
     Benchmark("FeatureExtractor.extract (10k statements, \(bytes) bytes)") { benchmark in
