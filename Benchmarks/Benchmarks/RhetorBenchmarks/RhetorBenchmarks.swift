@@ -17,15 +17,14 @@ func sampleStatements(_ n: Int) -> [String] {
     return (0..<n).map { base[$0 % base.count] }
 }
 
-/// Committed static thresholds (`Thresholds/`) are checked with these tolerances: allocations are
-/// deterministic and must not grow; time may move by 50 % before the check fails, since this
-/// machine class (2 shared vCPUs) varies run to run by about a third.
-let tolerances: [BenchmarkMetric: BenchmarkThresholds] = [
-    .mallocCountTotal: .init(relative: [.p50: 5.0], absolute: [.p50: 2]),
-    .wallClock: .init(relative: [.p50: 50.0]),
-]
-
 let benchmarks: @Sendable () -> Void = {
+    // Committed static thresholds (`Thresholds/`) are checked with these tolerances: allocations
+    // are deterministic and must not grow by more than 5 %; time may move by 50 % before the
+    // check fails, since this machine class (2 shared vCPUs) varies run to run by about a third.
+    let tolerances: [BenchmarkMetric: BenchmarkThresholds] = [
+        .mallocCountTotal: .init(relative: [.p90: 5.0], absolute: [.p90: 2]),
+        .wallClock: .init(relative: [.p90: 50.0]),
+    ]
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3), thresholds: tolerances)
     let statements = sampleStatements(10_000)
     let bytes = statements.reduce(0) { $0 + $1.utf8.count }
