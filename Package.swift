@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "_RhetorKernels"),
         .target(name: "RhetorText", dependencies: ["_RhetorKernels"]),
         .target(name: "RhetorScoring", dependencies: ["RhetorText", "CBLAS"]),
-        .target(name: "RhetorQuotes", dependencies: ["RhetorText", "RhetorScoring"]),
+        .target(name: "RhetorQuotes", dependencies: ["RhetorText", "RhetorScoring", "_RhetorKernels"]),
         .target(name: "RhetorTimeline", dependencies: ["RhetorText", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // MARK: - Tests

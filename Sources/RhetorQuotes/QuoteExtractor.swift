@@ -1,5 +1,6 @@
 import Foundation
 import RhetorText
+import _RhetorKernels
 
 /// How a quote sits in its sentence.
 public enum QuoteKind: String, Sendable {
@@ -145,9 +146,21 @@ public struct QuoteExtractor: Sendable {
     ///
     /// - Complexity: O(n) in the article length for scanning and tokenizing; attribution looks at
     ///   one sentence (and the mention list up to it) per quote.
+    /// The Unicode scalar values of a text; pure-ASCII text (found 16 bytes at a time by
+    /// `ByteScan.asciiPrefix`) is widened byte by byte without decoding.
+    static func scalarValues(_ text: String) -> [UInt32] {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            if ByteScan.asciiPrefix(bytes) == bytes.count { return bytes.map(UInt32.init) }
+            return text.unicodeScalars.map(\.value)
+        }
+    }
+
     public func extract(_ text: String) -> [ExtractedQuote] {
-        let scalars = text.unicodeScalars.map(\.value)
+        let scalars = Self.scalarValues(text)
         let spans = QuoteScanner.scan(scalars)
+        // No quote marks, no quotes: skip the article analysis (most wire stories have none).
+        guard !spans.isEmpty else { return [] }
         var inQuoteChar = [Bool](repeating: false, count: scalars.count + 1)
         for s in spans {
             let hi = min(scalars.count - 1, s.closeMark ?? (s.end - 1))

@@ -123,3 +123,30 @@ final class Progress {
         if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
+
+/// Input paths as given on the command line: files stay as they are; a directory stands for the
+/// regular files under it (recursively, hidden files and directories skipped), in byte order of
+/// their paths so every run reads them in the same order.
+enum InputPaths {
+    /// Expands directories; `keep` decides which files found in a directory are read (files named
+    /// explicitly are always read).
+    static func expand(_ paths: [String], keep: (String) -> Bool = { _ in true }) throws -> [String] {
+        var out: [String] = []
+        let fm = FileManager.default
+        for p in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: p, isDirectory: &isDir) else { throw UsageFailure("cannot open \(p)") }
+            guard isDir.boolValue else { out.append(p); continue }
+            guard let walker = fm.enumerator(at: URL(fileURLWithPath: p), includingPropertiesForKeys: [.isRegularFileKey],
+                                             options: [.skipsHiddenFiles]) else { throw UsageFailure("cannot read directory \(p)") }
+            var found: [String] = []
+            for case let url as URL in walker {
+                guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+                let path = url.path
+                if keep(path) { found.append(path) }
+            }
+            out += found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        }
+        return out
+    }
+}

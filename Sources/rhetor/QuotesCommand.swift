@@ -17,7 +17,7 @@ struct Quotes: ParsableCommand {
         """
     )
 
-    @Argument(help: "Input files (default: JSON lines on standard input).") var files: [String] = []
+    @Argument(help: "Input files or directories (.jsonl, .csv, .txt files under them, in path order; default: JSON lines on standard input).") var files: [String] = []
     @Option(help: "Input format: jsonl, text or csv (default: from the file extension).") var inputFormat: ArticleFormat?
     @Option(help: "Output format: jsonl, csv or table.") var outputFormat: ScoreOutputFormat = .jsonl
     @Option(help: "Worker threads (default: all cores). Output is identical for every value.") var threads: Int?
@@ -42,7 +42,7 @@ struct Quotes: ParsableCommand {
             let pipeline = QuotePipeline(extractor: extractor, model: m, outputFormat: outputFormat,
                                          threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, strict: strict)
             var inputs: [(FileHandle, ArticleFormat, String)] = []
-            for f in files {
+            for f in try InputPaths.expand(files, keep: { ArticleFormat.from(path: $0) != nil }) {
                 guard let h = FileHandle(forReadingAtPath: f) else { throw UsageFailure("cannot open \(f)") }
                 guard let fmt = inputFormat ?? ArticleFormat.from(path: f) else {
                     throw UsageFailure("cannot tell the format of \(f) from its extension; pass --input-format")

@@ -16,7 +16,7 @@ struct Score: ParsableCommand {
         """
     )
 
-    @Argument(help: "Input files (default: standard input).") var files: [String] = []
+    @Argument(help: "Input files or directories (every file under them, in path order; default: standard input).") var files: [String] = []
     @Option(help: "Input format: text, jsonl or csv.") var inputFormat: StatementFormat = .text
     @Option(help: "Output format: jsonl, csv or table.") var outputFormat: ScoreOutputFormat = .jsonl
     @Option(help: "CSV column holding the statement.") var textColumn: String = "text"
@@ -33,6 +33,7 @@ struct Score: ParsableCommand {
             if let t = threads, t < 1 { throw UsageFailure("--threads must be at least 1") }
             let m = try DataLocator.loadModel(model: model, lexicons: lexicons)
             var handles: [FileHandle] = []
+            let files = try InputPaths.expand(self.files)
             for f in files {
                 guard let h = FileHandle(forReadingAtPath: f) else { throw UsageFailure("cannot open \(f)") }
                 handles.append(h)

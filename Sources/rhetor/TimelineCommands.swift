@@ -32,7 +32,7 @@ struct Ingest: ParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOption
-    @Argument(help: "Input files (default: JSON lines on standard input).") var files: [String] = []
+    @Argument(help: "Input files or directories (.jsonl, .csv, .txt files under them, in path order; default: JSON lines on standard input).") var files: [String] = []
     @Option(help: "Input format: jsonl, text or csv (default: from the file extension).") var inputFormat: ArticleFormat?
     @Option(help: "TSV file of alias<TAB>canonical name, added to the database's alias table.") var aliases: String?
     @Flag(help: "Re-score articles stored by another model version.") var rescore = false
@@ -50,7 +50,7 @@ struct Ingest: ParsableCommand {
             let pipeline = QuotePipeline(extractor: extractor, model: m, outputFormat: .jsonl, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
             let ingestor = Ingestor(store: store, pipeline: pipeline, rescore: rescore)
             var inputs: [(FileHandle, ArticleFormat, String)] = []
-            for f in files {
+            for f in try InputPaths.expand(files, keep: { ArticleFormat.from(path: $0) != nil }) {
                 guard let h = FileHandle(forReadingAtPath: f) else { throw UsageFailure("cannot open \(f)") }
                 guard let fmt = inputFormat ?? ArticleFormat.from(path: f) else { throw UsageFailure("cannot tell the format of \(f); pass --input-format") }
                 inputs.append((h, fmt, f))

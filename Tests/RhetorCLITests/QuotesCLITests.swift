@@ -50,6 +50,29 @@ import Testing
         #expect(row["article"] as? String == "x9" && row["date"] as? String == "2020-01-31" && row["speaker"] as? String == "Ana Ruiz")
     }
 
+    /// A directory stands for the article files under it, read in path order; other files and
+    /// hidden ones are skipped. `rhetor score` reads every file under a directory.
+    @Test func directoriesAreReadInPathOrder() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("articles-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("2024"), withIntermediateDirectories: true)
+        try "“Second,” Ana Ruiz said.".write(to: dir.appendingPathComponent("2024/b.txt"), atomically: true, encoding: .utf8)
+        try "“First,” Ana Ruiz said.".write(to: dir.appendingPathComponent("2024/a.txt"), atomically: true, encoding: .utf8)
+        try "{\"id\": \"j\", \"text\": \"“Third,” Ana Ruiz said.\"}\n".write(to: dir.appendingPathComponent("z.jsonl"), atomically: true, encoding: .utf8)
+        try "not an article".write(to: dir.appendingPathComponent("notes.md"), atomically: true, encoding: .utf8)
+        try "“Hidden,” Ana Ruiz said.".write(to: dir.appendingPathComponent(".hidden.txt"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["quotes", dir.path])
+        let rows = r.stdout.split(separator: "\n").map(CLI.json)
+        #expect(rows.map { $0["article"] as? String } == ["a", "b", "j"])
+        #expect(rows.map { $0["text"] as? String } == ["First,", "Second,", "Third,"])
+        let lines = dir.appendingPathComponent("lines")
+        try FileManager.default.createDirectory(at: lines, withIntermediateDirectories: true)
+        try "one\ntwo\n".write(to: lines.appendingPathComponent("1.txt"), atomically: true, encoding: .utf8)
+        try "three\n".write(to: lines.appendingPathComponent("2.txt"), atomically: true, encoding: .utf8)
+        let scored = try CLI.run(["score", lines.path])
+        #expect(scored.stdout.split(separator: "\n").count == 3)
+        #expect(scored.stderr.contains("3 records: 3 scored, 0 failed"))
+    }
+
     @Test func aliasesFileMergesSpeakers() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("aliases-\(UUID().uuidString).tsv")
         try "# alias\tcanonical\nAna Ruiz\tAna María Ruiz\n".write(to: url, atomically: true, encoding: .utf8)
