@@ -99,11 +99,13 @@ public final class ScorePipeline: Sendable {
             write(Array((pad("line", 6) + " " + pad("id", 14) + " hostility certainty  valence  error\n").utf8))
         }
         var batch = Batch()
+        // One worker per thread for the whole run: their scratch (and word cache) stay warm.
+        let workers = (0..<max(1, options.threads)).map { _ in BlockWorker(pipeline: self) }
         /// Scores and writes the batch; false when --strict met an error and the run must stop.
         @discardableResult
         func flush() -> Bool {
             guard !batch.records.isEmpty, !counts.stopped else { return !counts.stopped }
-            write(process(batch, counts: &counts))
+            write(process(batch, workers: workers, counts: &counts))
             batch.removeAll()
             progress?(counts)
             return !counts.stopped
@@ -187,16 +189,18 @@ public final class ScorePipeline: Sendable {
 
     /// Scores one batch and renders it; the bytes do not depend on `options.threads`. With
     /// --strict, output stops after the first record that failed.
-    func process(_ batch: Batch, counts: inout ScoreCounts) -> [UInt8] {
+    func process(_ batch: Batch, workers: [BlockWorker], counts: inout ScoreCounts) -> [UInt8] {
         let block = BatchScorer.blockSize
         let n = batch.records.count
         let blocks = (n + block - 1) / block
         var rendered = [BlockOutput](repeating: BlockOutput(), count: blocks)
-        let threads = max(1, min(options.threads, blocks))
+        let threads = max(1, min(workers.count, blocks))
         rendered.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
+            // Iteration t uses workers[t] alone.
+            nonisolated(unsafe) let workers = workers
             DispatchQueue.concurrentPerform(iterations: threads) { t in
-                let worker = BlockWorker(pipeline: self)
+                let worker = workers[t]
                 var b = t
                 while b < blocks {
                     let lo = b * block, hi = min(n, lo + block)

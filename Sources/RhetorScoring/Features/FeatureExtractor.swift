@@ -309,21 +309,28 @@ public struct FeatureExtractor: Sendable {
         precondition(charMax <= 7, "character n-grams longer than 7 bytes do not fit a packed key")
         var prev: UInt64 = 0
         var havePrev = false
-        for (ti, t) in tokens.enumerated() {
-            guard t.kind != .punct, t.kind != .invalid else { havePrev = false; continue }
-            if havePrev {
-                sink.add(Int32(TermHash.bucket(namespace: bigramNS, TermHash.combine(prev, t.hash), seed: seed, mask: mask)),
-                         tokens[ti - 1].charStart, t.charEnd, 1)
-            }
-            prev = t.hash
-            havePrev = true
-            guard t.kind == .word, t.byteCount <= 60 else {
-                _ = sink.beginGroup(nil)
-                sink.addToGroup(Int32(TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
-                sink.endGroup()
-                continue
-            }
-            charBuffer.withUnsafeMutableBufferPointer { chars in
+        charBuffer.withUnsafeMutableBufferPointer { chars in
+            for (ti, t) in tokens.enumerated() {
+                guard t.kind != .punct, t.kind != .invalid else { havePrev = false; continue }
+                if havePrev {
+                    sink.add(Int32(TermHash.bucket(namespace: bigramNS, TermHash.combine(prev, t.hash), seed: seed, mask: mask)),
+                             tokens[ti - 1].charStart, t.charEnd, 1)
+                }
+                prev = t.hash
+                havePrev = true
+                guard t.kind == .word, t.byteCount <= 60 else {
+                    _ = sink.beginGroup(nil)
+                    sink.addToGroup(Int32(TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
+                    sink.endGroup()
+                    continue
+                }
+                // A short ASCII word's key comes from two 8-byte loads, lower-cased in registers:
+                // a cache hit then costs no pass over the bytes.
+                var asked = false
+                if let key = WordKey(asciiToken: t, in: bytes) {
+                    if sink.beginGroup(key) { continue }
+                    asked = true
+                }
                 // Normalized bytes with boundary marks: "<" word ">".
                 var len = 0
                 chars[len] = 0x3C; len += 1
@@ -339,7 +346,7 @@ public struct FeatureExtractor: Sendable {
                     len += 1
                 }
                 chars[len] = 0x3E; len += 1
-                if sink.beginGroup(WordKey(normalized: chars, count: len - 2, hash: t.hash)) { return }
+                if !asked, sink.beginGroup(WordKey(normalized: chars, count: len - 2, hash: t.hash)) { continue }
                 sink.addToGroup(Int32(TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
                 // Each window's key is its bytes packed little-endian with the length in the top
                 // byte (windows are at most 7 bytes), mixed once by `bucket`.
@@ -369,6 +376,46 @@ struct WordKey {
     var hi: UInt64
     var count: Int
     var hash: UInt64
+
+    /// The key of a token of at most 16 ASCII bytes, read straight from the statement: two
+    /// little-endian loads, masked to the length and lower-cased eight bytes at a time (for
+    /// ASCII, normalizing is exactly lower-casing A-Z). Nil for longer or non-ASCII tokens.
+    @inline(__always)
+    init?(asciiToken t: Token, in bytes: UnsafeBufferPointer<UInt8>) {
+        let start = Int(t.byteStart), count = Int(t.byteEnd) - start
+        guard count <= 16, count > 0, let base = bytes.baseAddress else { return nil }
+        var lo: UInt64 = 0, hi: UInt64 = 0
+        if start + 16 <= bytes.count {
+            let raw = UnsafeRawPointer(base + start)
+            lo = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+            hi = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        } else {
+            for k in 0..<count {
+                if k < 8 { lo |= UInt64(base[start + k]) &<< UInt64(8 * k) } else { hi |= UInt64(base[start + k]) &<< UInt64(8 * (k - 8)) }
+            }
+        }
+        if count < 8 {
+            lo &= (1 &<< UInt64(8 * count)) &- 1
+            hi = 0
+        } else if count < 16 {
+            hi &= (1 &<< UInt64(8 * (count - 8))) &- 1
+        }
+        guard (lo | hi) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        self.lo = Self.lowerASCII(lo)
+        self.hi = Self.lowerASCII(hi)
+        self.count = count
+        hash = t.hash
+    }
+
+    /// Lower-cases A-Z in eight ASCII bytes at once: a byte's high bit after adding 0x3F says
+    /// "at least A", after adding 0x25 "past Z" (no carries: every byte is below 0x80).
+    @inline(__always)
+    static func lowerASCII(_ x: UInt64) -> UInt64 {
+        let atLeastA = x &+ 0x3F3F_3F3F_3F3F_3F3F
+        let pastZ = x &+ 0x2525_2525_2525_2525
+        let upper = atLeastA & ~pastZ & 0x8080_8080_8080_8080
+        return x | (upper &>> 2)
+    }
 
     /// Nil when the word is longer than 16 bytes (such words are not cached).
     @inline(__always)
