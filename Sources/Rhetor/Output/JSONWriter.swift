@@ -64,18 +64,19 @@ public struct JSONWriter {
 
     /// Decimal digits of `v`, zero-padded on the left to `minimumCount`.
     static func appendDigits(_ v: UInt64, minimumCount: Int, to out: inout [UInt8]) {
-        var count = 1
-        var t = v
-        while t >= 10 { t /= 10; count += 1 }
-        count = max(count, minimumCount)
-        let start = out.count
-        out.append(contentsOf: repeatElement(0x30, count: count))
-        var rest = v
-        var i = start + count - 1
-        while rest > 0 {
-            out[i] = 0x30 + UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-            i -= 1
+        // Least significant first into a 24-byte stack buffer (a UInt64 has at most 20 digits),
+        // then one append; `% 10` and `/ 10` compile to multiplications.
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            var i = raw.count
+            var rest = v
+            let minimum = min(minimumCount, raw.count)
+            repeat {
+                i -= 1
+                raw[i] = 0x30 &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0 || raw.count - i < minimum
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i...]))
         }
     }
 

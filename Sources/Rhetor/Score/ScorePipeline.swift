@@ -227,17 +227,20 @@ public final class ScorePipeline: Sendable {
         return result
     }
 
-    /// One worker thread's reusable state: parsed texts, logits and feature scratch.
+    /// One worker thread's reusable state: parsed texts, logits and feature scratch. Only its
+    /// thread touches it, so dynamic exclusivity checks are off for its buffers.
     final class BlockWorker {
         let pipeline: ScorePipeline
         let scratch = ExtractionScratch()
-        var texts: [UInt8] = []
-        var spans: [Range<Int>] = []
-        var ids: [RecordID] = []
-        var errors: [String?] = []
-        var valid: [Int] = []
-        var logits: [Float] = []
-        var values: [JSONLineScanner.Value?] = []
+        @exclusivity(unchecked) var texts: [UInt8] = []
+        @exclusivity(unchecked) var spans: [Range<Int>] = []
+        @exclusivity(unchecked) var ids: [RecordID] = []
+        @exclusivity(unchecked) var errors: [String?] = []
+        @exclusivity(unchecked) var valid: [Int] = []
+        /// Per record: its span is in the batch's bytes (plain text scored in place), not `texts`.
+        @exclusivity(unchecked) var inBatch: [Bool] = []
+        @exclusivity(unchecked) var logits: [Float] = []
+        @exclusivity(unchecked) var values: [JSONLineScanner.Value?] = []
 
         init(pipeline: ScorePipeline) { self.pipeline = pipeline }
 
@@ -249,6 +252,7 @@ public final class ScorePipeline: Sendable {
             ids.removeAll(keepingCapacity: true)
             errors.removeAll(keepingCapacity: true)
             valid.removeAll(keepingCapacity: true)
+            inBatch.removeAll(keepingCapacity: true)
             batch.bytes.withUnsafeBufferPointer { all in
                 for r in batch.records[range] {
                     let raw = UnsafeBufferPointer(rebasing: all[r.start..<(r.start + r.count)])
@@ -269,13 +273,24 @@ public final class ScorePipeline: Sendable {
                         }
                     case .text:
                         id = .integer(r.line)
-                        let start = texts.count
                         if UTF8Validation.isValid(raw) {
-                            texts.append(contentsOf: raw)
-                        } else {
-                            // Invalid bytes read as U+FFFD, as a String would decode them.
-                            texts.append(contentsOf: String(decoding: raw, as: UTF8.self).utf8)
+                            // Scored in place from the batch: no copy.
+                            inBatch.append(true)
+                            let range = r.start..<(r.start + r.count)
+                            if range.count > options.maxStatementBytes {
+                                error = "text is \(range.count) bytes, over the limit of \(options.maxStatementBytes)"
+                            } else if ScorePipeline.isBlank(raw) {
+                                error = "empty text"
+                            }
+                            if error == nil { valid.append(spans.count) }
+                            spans.append(range)
+                            ids.append(id)
+                            errors.append(error)
+                            continue
                         }
+                        // Invalid bytes read as U+FFFD, as a String would decode them.
+                        let start = texts.count
+                        texts.append(contentsOf: String(decoding: raw, as: UTF8.self).utf8)
                         span = start..<texts.count
                     case .csv:
                         if error == nil {
@@ -292,6 +307,7 @@ public final class ScorePipeline: Sendable {
                         }
                     }
                     if error == nil { valid.append(spans.count) }
+                    inBatch.append(false)
                     spans.append(span)
                     ids.append(id)
                     errors.append(error)
@@ -299,8 +315,12 @@ public final class ScorePipeline: Sendable {
             }
             let scorer = pipeline.scorer
             texts.withUnsafeBufferPointer { tb in
-                scorer.logits(count: valid.count, withBytes: { i, body in body(UnsafeBufferPointer(rebasing: tb[spans[valid[i]]])) },
-                              into: &logits, scratch: scratch)
+                batch.bytes.withUnsafeBufferPointer { bb in
+                    scorer.logits(count: valid.count, withBytes: { i, body in
+                        let j = valid[i]
+                        body(UnsafeBufferPointer(rebasing: (inBatch[j] ? bb : tb)[spans[j]]))
+                    }, into: &logits, scratch: scratch)
+                }
             }
             var out = BlockOutput()
             let k = scorer.model.weights.outputs
@@ -312,7 +332,8 @@ public final class ScorePipeline: Sendable {
                 } else {
                     logits.withUnsafeBufferPointer { lb in
                         pipeline.render(line: r.line, id: ids[j], logits: UnsafeBufferPointer(rebasing: lb[(v * k)..<(v * k + k)]),
-                                        text: { String(decoding: self.texts[self.spans[j]], as: UTF8.self) }, into: &out.bytes)
+                                        text: { String(decoding: self.inBatch[j] ? batch.bytes[self.spans[j]] : self.texts[self.spans[j]], as: UTF8.self) },
+                                        into: &out.bytes)
                     }
                     v += 1
                     out.failedAt.append(false)

@@ -41,14 +41,18 @@ public struct Evidence: Sendable, Equatable {
 }
 
 /// Reusable buffers for feature extraction on one thread: no allocation per statement once warm.
+///
+/// One thread owns a scratch at a time (it is not Sendable), so the dynamic exclusivity checks
+/// Swift would run on every access to these class properties (~8 per statement, each a
+/// thread-local lookup) are turned off: `@exclusivity(unchecked)`.
 public final class ExtractionScratch {
-    var tokens: [Token] = []
-    var matches: [FeatureExtractor.Match] = []
+    @exclusivity(unchecked) var tokens: [Token] = []
+    @exclusivity(unchecked) var matches: [FeatureExtractor.Match] = []
     /// The hashed buckets of the last statement.
-    public internal(set) var buckets: [Int32] = []
-    var chars = [UInt8](repeating: 0, count: 64)
-    var evidence: [Evidence] = []
-    var origins: [(Int32, Int32, UInt8)] = []
+    @exclusivity(unchecked) public internal(set) var buckets: [Int32] = []
+    @exclusivity(unchecked) var chars = [UInt8](repeating: 0, count: 64)
+    @exclusivity(unchecked) var evidence: [Evidence] = []
+    @exclusivity(unchecked) var origins: [(Int32, Int32, UInt8)] = []
     /// Group totals of recently seen words, for the batch scorer (see `WordCache`).
     var wordCache: WordCache?
     /// The table the cached totals came from (a cache serves one model only).
