@@ -88,16 +88,46 @@ public struct QuoteExtractor: Sendable {
         let tokens: [Token]
         let inQuote: [Bool]
         let sentence: [Int]
-        var mentions: [Mention] = [] { didSet { mentionRanges = Self.ranges(mentions.map(\.sentence)) } }
-        var cues: [Cue] = [] { didSet { cueRanges = Self.ranges(cues.map { sentence[$0.tokStart] }) } }
-        /// Sentence → the range of its mentions (or cues) in text order.
-        var mentionRanges: [Int: Range<Int>] = [:]
-        var cueRanges: [Int: Range<Int>] = [:]
-        /// The first token of every sentence.
-        var sentenceStarts: [Int: Int] = [:]
+        /// Set once by `setMentions` (which indexes them by sentence); later edits keep each
+        /// mention's sentence.
+        private(set) var mentions: [Mention] = []
+        private(set) var cues: [Cue] = []
+        /// Sentence → the range of its mentions (or cues) in text order; arrays indexed by
+        /// sentence number (sentences are numbered densely from 0).
+        var mentionRanges: [Range<Int>?] = []
+        var cueRanges: [Range<Int>?] = []
+        /// The first token of every sentence (-1: none).
+        var sentenceStarts: [Int] = []
 
-        static func ranges(_ keys: [Int]) -> [Int: Range<Int>] {
-            var out: [Int: Range<Int>] = [:]
+        mutating func setMentions(_ m: [Mention]) {
+            mentions = m
+            mentionRanges = Self.ranges(m.map(\.sentence), sentences: sentenceStarts.count)
+        }
+
+        mutating func setCues(_ c: [Cue]) {
+            cues = c
+            cueRanges = Self.ranges(c.map { sentence[$0.tokStart] }, sentences: sentenceStarts.count)
+        }
+
+        /// Changes a mention's name fields (never its sentence, so the index stays valid).
+        mutating func rename(_ i: Int, canonical: String? = nil, isPerson: Bool) {
+            if let canonical { mentions[i].canonical = canonical }
+            mentions[i].isPerson = isPerson
+        }
+
+        mutating func indexSentences() {
+            let count = (sentence.max() ?? -1) + 1
+            sentenceStarts = [Int](repeating: -1, count: count)
+            for (i, s) in sentence.enumerated().reversed() { sentenceStarts[s] = i }
+        }
+
+        func sentenceStart(_ s: Int) -> Int? {
+            s >= 0 && s < sentenceStarts.count && sentenceStarts[s] >= 0 ? sentenceStarts[s] : nil
+        }
+
+        /// Runs of equal keys (sorted by text order, so each sentence's items are adjacent).
+        static func ranges(_ keys: [Int], sentences: Int) -> [Range<Int>?] {
+            var out = [Range<Int>?](repeating: nil, count: max(sentences, (keys.max() ?? -1) + 1))
             var i = 0
             while i < keys.count {
                 var j = i
@@ -108,8 +138,15 @@ public struct QuoteExtractor: Sendable {
             return out
         }
 
-        func mentions(in s: Int) -> ArraySlice<Mention> { mentionRanges[s].map { mentions[$0] } ?? [] }
-        func cues(in s: Int) -> ArraySlice<Cue> { cueRanges[s].map { cues[$0] } ?? [] }
+        func mentions(in s: Int) -> ArraySlice<Mention> {
+            guard s >= 0, s < mentionRanges.count, let r = mentionRanges[s] else { return [] }
+            return mentions[r]
+        }
+
+        func cues(in s: Int) -> ArraySlice<Cue> {
+            guard s >= 0, s < cueRanges.count, let r = cueRanges[s] else { return [] }
+            return cues[r]
+        }
 
         /// The index of the first token starting at or after code point `c` (binary search).
         func token(atOrAfter c: Int) -> Int {
@@ -169,9 +206,9 @@ public struct QuoteExtractor: Sendable {
         let tokens = Tokenizer().tokenize(text)
         let inQuote = tokens.map { inQuoteChar[Int($0.charStart)] }
         var article = Article(scalars: scalars, tokens: tokens, inQuote: inQuote, sentence: sentences(scalars, tokens, spans))
-        for (i, s) in article.sentence.enumerated().reversed() { article.sentenceStarts[s] = i }
-        article.mentions = mentions(article)
-        article.cues = cues(article)
+        article.indexSentences()
+        article.setMentions(mentions(article))
+        article.setCues(cues(article))
         resolvePersons(&article)
 
         var result: [ExtractedQuote] = []
@@ -407,10 +444,9 @@ public struct QuoteExtractor: Sendable {
         for i in a.mentions.indices where a.mentions[i].kind == .name {
             let parts = a.mentions[i].canonical.split(separator: " ")
             if parts.count == 1, let candidates = fullNames[String(parts[0])] {
-                a.mentions[i].canonical = candidates.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
-                a.mentions[i].isPerson = true
+                a.rename(i, canonical: candidates.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key, isPerson: true)
             } else {
-                a.mentions[i].isPerson = parts.count >= 2 || a.mentions[i].titled
+                a.rename(i, isPerson: parts.count >= 2 || a.mentions[i].titled)
             }
         }
     }
@@ -533,7 +569,7 @@ public struct QuoteExtractor: Sendable {
     func subject(_ a: Article, sentence: Int, before limit: Int) -> Mention? {
         let candidates = a.mentions(in: sentence).filter { $0.tokEnd <= limit && $0.kind != .pronounFirst }
         guard let first = candidates.first else { return nil }
-        guard let start = a.sentenceStarts[sentence], a.tokens[start].kind == .word,
+        guard let start = a.sentenceStart(sentence), a.tokens[start].kind == .word,
               kindAt(a, start, limit: start + 1)?.0 == .stop, !a.mentions(in: sentence).contains(where: { $0.tokStart == start }) else { return first }
         // Skip to the first comma of the sentence.
         var k = start
