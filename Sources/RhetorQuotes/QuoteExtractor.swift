@@ -194,6 +194,8 @@ public struct QuoteExtractor: Sendable {
     }
 
     public func extract(_ text: String) -> [ExtractedQuote] {
+        var copy = text
+        guard copy.withUTF8(QuoteScanner.mayHaveQuotes) else { return [] }
         let scalars = Self.scalarValues(text)
         let spans = QuoteScanner.scan(scalars)
         // No quote marks, no quotes: skip the article analysis (most wire stories have none).

@@ -1,3 +1,4 @@
+import _RhetorKernels
 /// A span of quoted words found by the scanner, marks excluded.
 public struct QuoteSpan: Sendable, Equatable {
     /// Code-point offsets of the quoted words (marks excluded), end exclusive.
@@ -61,6 +62,32 @@ public enum QuoteScanner {
 
     /// The deepest nesting of open quotes kept.
     static let maxDepth = 4
+
+    /// False only when `utf8` cannot hold an opening quote mark, so `scan` would find nothing:
+    /// no `"`, no opening curly, low-9 or guillemet mark, and no `'` after anything but an ASCII
+    /// letter or digit (every mark `scan` may open a quote with is one of these). Candidates are
+    /// found 16 bytes at a time (`ByteScan.quoteMarkCandidate`); most apostrophes ("it's") fail
+    /// the test at once.
+    public static func mayHaveQuotes(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = utf8.count
+        var i = ByteScan.quoteMarkCandidate(in: utf8, from: 0)
+        while i < n {
+            switch utf8[i] {
+            case 0x22:
+                return true
+            case 0x27:
+                let p: UInt8 = i > 0 ? utf8[i - 1] : 0x20
+                let alnum = p &- 0x30 < 10 || (p | 0x20) &- 0x61 < 26
+                if !alnum { return true }
+            case 0xC2:
+                if i + 1 < n, utf8[i + 1] == 0xAB || utf8[i + 1] == 0xBB { return true }
+            default:  // 0xE2: E2 80 98..9F are the single and double curly and low-9 marks
+                if i + 2 < n, utf8[i + 1] == 0x80, utf8[i + 2] &- 0x98 < 8, utf8[i + 2] != 0x99 { return true }
+            }
+            i = ByteScan.quoteMarkCandidate(in: utf8, from: i + 1)
+        }
+        return false
+    }
 
     /// Scans `text` (as Unicode scalar values) and returns quote spans in text order.
     public static func scan(_ s: [UInt32]) -> [QuoteSpan] {

@@ -145,6 +145,56 @@ public enum ByteScan {
         }
         return bytes.count
     }
+
+    // MARK: - quoteMarkCandidate
+
+    /// The first index `>= from` holding a byte that may start a quote mark: `"` (0x22), `'`
+    /// (0x27), 0xC2 (the lead byte of « and ») or 0xE2 (the lead byte of the curly and low-9
+    /// marks); `bytes.count` when there is none. Articles without one cannot hold a quote.
+    ///
+    ///     i = from
+    ///     while i + 16 <= n:
+    ///         v = load16(i)
+    ///         if any((v .== 0x22) .| (v .== 0x27) .| (v .== 0xC2) .| (v .== 0xE2)): break
+    ///         i += 16
+    ///     scalar scan from i
+    @inlinable
+    public static func quoteMarkCandidate(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        forceScalar ? quoteMarkCandidateScalar(in: bytes, from: from) : quoteMarkCandidateSIMD(in: bytes, from: from)
+    }
+
+    @inlinable
+    public static func quoteMarkCandidateSIMD(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        let n = bytes.count
+        guard let base = bytes.baseAddress, from < n else { return n }
+        var i = max(0, from)
+        let dq = SIMD16<UInt8>(repeating: 0x22), sq = SIMD16<UInt8>(repeating: 0x27)
+        let c2 = SIMD16<UInt8>(repeating: 0xC2), e2 = SIMD16<UInt8>(repeating: 0xE2)
+        let raw = UnsafeRawPointer(base)
+        while i + 16 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            if any((v .== dq) .| (v .== sq) .| (v .== c2) .| (v .== e2)) { break }
+            i += 16
+        }
+        while i < n {
+            let b = base[i]
+            if b == 0x22 || b == 0x27 || b == 0xC2 || b == 0xE2 { return i }
+            i += 1
+        }
+        return n
+    }
+
+    /// The scalar twin of `quoteMarkCandidateSIMD`.
+    @inlinable
+    public static func quoteMarkCandidateScalar(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        var i = max(0, from)
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x22 || b == 0x27 || b == 0xC2 || b == 0xE2 { return i }
+            i += 1
+        }
+        return bytes.count
+    }
 }
 
 #if canImport(Glibc)

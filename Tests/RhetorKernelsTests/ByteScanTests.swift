@@ -125,4 +125,47 @@ import Testing
             }
         }
     }
+
+    func naiveQuoteCandidate(_ b: [UInt8], _ from: Int) -> Int {
+        var i = max(0, from)
+        while i < b.count { if [0x22, 0x27, 0xC2, 0xE2].contains(b[i]) { return i }; i += 1 }
+        return b.count
+    }
+
+    @Test func quoteMarkCandidateEveryAlignment() {
+        for offset in 0..<17 {
+            for length in 0..<50 {
+                for hit in -1..<length {
+                    for mark: UInt8 in [0x22, 0x27, 0xC2, 0xE2] {
+                        var bytes = [UInt8](repeating: 0x61, count: offset + length)
+                        // Near misses fill the rest: one off each candidate, and high bytes.
+                        for k in stride(from: offset, to: offset + length, by: 3) { bytes[k] = [0x21, 0x23, 0xC3, 0xE1, 0x80][k % 5] }
+                        if hit >= 0 { bytes[offset + hit] = mark }
+                        bytes.withUnsafeBufferPointer { whole in
+                            let slice = UnsafeBufferPointer(rebasing: whole[offset...])
+                            let array = Array(slice)
+                            for from in [0, max(0, hit), hit + 1] {
+                                let want = naiveQuoteCandidate(array, from)
+                                #expect(ByteScan.quoteMarkCandidateSIMD(in: slice, from: from) == want)
+                                #expect(ByteScan.quoteMarkCandidateScalar(in: slice, from: from) == want)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func quoteMarkCandidateRandomBytes() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let n = Int.random(in: 0..<300, using: &rng)
+            let bytes = (0..<n).map { _ in Int.random(in: 0..<20, using: &rng) == 0 ? UInt8.random(in: 0...255, using: &rng) : UInt8.random(in: 0x41...0x7A, using: &rng) }
+            let from = Int.random(in: 0...max(0, n), using: &rng)
+            bytes.withUnsafeBufferPointer { b in
+                #expect(ByteScan.quoteMarkCandidateSIMD(in: b, from: from) == naiveQuoteCandidate(bytes, from))
+                #expect(ByteScan.quoteMarkCandidateScalar(in: b, from: from) == naiveQuoteCandidate(bytes, from))
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import RhetorText
 import Testing
 @testable import RhetorQuotes
 
@@ -66,5 +67,32 @@ import Testing
         let stray = String(repeating: "“ ", count: 20_000) + "\nThen “ok then.”"
         let found2 = quotes(stray)
         #expect(found2.count == 1 && found2.first == "ok then.", "\(found2.count) quotes")
+    }
+}
+
+/// The byte pre-check that lets articles without quote marks skip all analysis must never say
+/// "no quotes" for a text the scanner finds a quote in.
+@Suite struct QuotePrecheckTests {
+    @Test func noQuotesOnlyWhenTheScannerFindsNone() {
+        let pieces = ["a", "Z", "7", " ", "\n", "\n\n", "\"", "'", "''", "“", "”", "‘", "’", "„", "‚", "‟", "«", "»", "(", ":", "—", "-", "/",
+                      "é", "it's", "don’t", "O'Brien", "6'", "x", ".", ","]
+        var rng = SplitMix64(seed: 77)
+        var skipped = 0
+        for _ in 0..<20000 {
+            let text = (0..<Int(rng.next() % 14)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            var copy = text
+            let may = copy.withUTF8(QuoteScanner.mayHaveQuotes)
+            if !may {
+                skipped += 1
+                #expect(QuoteScanner.scan(text.unicodeScalars.map { $0.value }).isEmpty, "\(text)")
+            }
+        }
+        #expect(skipped > 1000, "the pre-check should rule out many texts")
+        var plain = "It's a plain report: no quote here, O'Brien's don’t."
+        let plainMay = plain.withUTF8(QuoteScanner.mayHaveQuotes)
+        #expect(!plainMay)
+        var quoted = "He said 'no' twice."
+        let quotedMay = quoted.withUTF8(QuoteScanner.mayHaveQuotes)
+        #expect(quotedMay)
     }
 }
