@@ -96,6 +96,13 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.jsonStringStopScalar(in: $0)) } }
     }
 
+    Benchmark("ByteScan.quoteMarkCandidate SIMD16 (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.quoteMarkCandidateSIMD(in: $0)) } }
+    }
+    Benchmark("ByteScan.quoteMarkCandidate scalar (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.quoteMarkCandidateScalar(in: $0)) } }
+    }
+
     // End to end through the pipelines, from a file to output bytes.
     let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("rhetor-bench-\(getpid())")
     try? FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
