@@ -316,6 +316,17 @@ public struct QuoteExtractor: Sendable {
         lexicon.longest(lexicon.words, max: lexicon.wordMaxTokens, a.tokens, at: i, limit: limit)
     }
 
+    /// The mention kind of a pronoun or role-noun lexicon kind, nil for other kinds.
+    static func pronounMention(_ k: SpeakerWordKind) -> MentionKind? {
+        switch k {
+        case .pronounPerson: .pronounPerson
+        case .pronounGroup: .pronounGroup
+        case .pronounFirst: .pronounFirst
+        case .pronounRole: .role
+        default: nil
+        }
+    }
+
     func isCapitalized(_ t: Token) -> Bool { t.kind == .word && (t.flags.contains(.capitalized) || t.flags.contains(.allCaps)) }
 
     /// Name runs, organisation phrases, pronouns and role nouns outside quotes, in text order.
@@ -331,8 +342,7 @@ public struct QuoteExtractor: Sendable {
             if a.inQuote[i] { i += 1; continue }
             let t = toks[i]
             // Pronouns and role nouns ("he", "the minister").
-            if let (k, len) = kindAt(a, i, limit: toks.count), [.pronounPerson, .pronounGroup, .pronounFirst, .pronounRole].contains(k) {
-                let kind: MentionKind = k == .pronounPerson ? .pronounPerson : k == .pronounGroup ? .pronounGroup : k == .pronounFirst ? .pronounFirst : .role
+            if let (k, len) = kindAt(a, i, limit: toks.count), let kind = Self.pronounMention(k) {
                 let role = kind == .role ? a.tokenText(i + len - 1).lowercased() : ""
                 // "The president" followed by a name is a titled name, handled below.
                 if !(kind == .role && i + len < toks.count && isCapitalized(toks[i + len])) {
