@@ -92,10 +92,13 @@ public final class QuotePipeline: Sendable {
     public static let csvHeader = "article,start,end,text,speaker,speakerStart,speakerEnd,cue,kind,date,hostility,certainty,valence,model,line,error\n"
 
     /// Extracts, attributes and scores one article.
-    public func process(_ r: ArticleRecord) -> [ScoredQuote] {
+    /// Extracts and scores one article's quotes; `scratch` (one per thread) keeps the scorer's
+    /// buffers and word cache warm across articles.
+    public func process(_ r: ArticleRecord, scratch: ExtractionScratch = ExtractionScratch()) -> [ScoredQuote] {
         guard let text = r.text else { return [] }
         let quotes = extractor.extract(text)
-        let scores = scorer.score(quotes.map(\.text))
+        guard !quotes.isEmpty else { return [] }
+        let scores = scorer.score(quotes.map(\.text), scratch: scratch)
         return zip(quotes, scores).map { ScoredQuote(article: r.id, date: r.date, quote: $0, scores: $1) }
     }
 
@@ -120,13 +123,14 @@ public final class QuotePipeline: Sendable {
                 nonisolated(unsafe) let out = out
                 nonisolated(unsafe) let qc = qc
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    let scratch = ExtractionScratch()
                     var i = w
                     while i < frozen.count {
                         let r = frozen[i]
                         if r.error != nil {
                             out[i] = renderError(r)
                         } else {
-                            let qs = process(r)
+                            let qs = process(r, scratch: scratch)
                             qc[i] = qs.count
                             out[i] = qs.flatMap { renderQuote($0, line: r.line) }
                         }

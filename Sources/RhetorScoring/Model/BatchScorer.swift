@@ -39,19 +39,20 @@ public struct BatchScorer: Sendable {
         return l.signed ? 2 * p - 1 : p
     }
 
-    /// Scores statements given as strings.
-    public func score(_ texts: [String]) -> [Scores] {
-        score(count: texts.count) { i, body in
+    /// Scores statements given as strings; pass a `scratch` to reuse buffers across calls on
+    /// one thread.
+    public func score(_ texts: [String], scratch: ExtractionScratch = ExtractionScratch()) -> [Scores] {
+        score(count: texts.count, scratch: scratch) { i, body in
             var s = texts[i]
             s.withUTF8 { body($0) }
         }
     }
 
     /// Scores `count` statements whose bytes `withBytes` lends one at a time.
-    public func score(count: Int, withBytes: (Int, (UnsafeBufferPointer<UInt8>) -> Void) -> Void) -> [Scores] {
+    public func score(count: Int, scratch: ExtractionScratch = ExtractionScratch(), withBytes: (Int, (UnsafeBufferPointer<UInt8>) -> Void) -> Void) -> [Scores] {
         let k = model.weights.outputs
         var logits: [Float] = []
-        self.logits(count: count, withBytes: withBytes, into: &logits)
+        self.logits(count: count, withBytes: withBytes, into: &logits, scratch: scratch)
         return (0..<count).map { i in
             let z = Array(logits[(i * k)..<(i * k + k)])
             return Scores(logits: z, values: (0..<k).map { model.link(z[$0], output: $0) })
