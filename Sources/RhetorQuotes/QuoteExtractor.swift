@@ -169,8 +169,16 @@ public struct QuoteExtractor: Sendable {
         }
 
         func text(_ a: Int, _ b: Int) -> String {
+            let range = max(0, a)..<max(max(0, a), min(b, scalars.count))
+            // ASCII (most names and cues): one allocation, bytes copied straight in.
+            if scalars[range].allSatisfy({ $0 < 0x80 }) {
+                return String(unsafeUninitializedCapacity: range.count) { buf in
+                    for (k, c) in scalars[range].enumerated() { buf[k] = UInt8(truncatingIfNeeded: c) }
+                    return range.count
+                }
+            }
             var v = String.UnicodeScalarView()
-            for c in scalars[max(0, a)..<min(b, scalars.count)] { if let u = Unicode.Scalar(c) { v.append(u) } }
+            for c in scalars[range] { if let u = Unicode.Scalar(c) { v.append(u) } }
             return String(v)
         }
 
