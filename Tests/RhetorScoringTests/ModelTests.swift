@@ -37,6 +37,13 @@ import Testing
         #expect(HashedTable.code(9, scale: 0.02) == 127)
         #expect(HashedTable.code(-9, scale: 0.02) == -127)
         #expect(HashedTable.code(.nan, scale: 0.02) == 0)
+        // The libm-free rounding equals rounded() (ties away from zero) then the clamp.
+        var bits = SplitMix64(seed: 23)
+        for _ in 0..<100_000 {
+            let x = Float(Int64(bitPattern: bits.next()) % 300_000) / 1000 + (bits.next() % 4 == 0 ? 0.5 : 0)
+            let want = Int8(max(-127, min(127, (x / 1).rounded())))
+            #expect(HashedTable.code(x, scale: 1) == want, "\(x)")
+        }
         var w = randomWeights()
         let once = w.hashed
         w.quantizeHashed()

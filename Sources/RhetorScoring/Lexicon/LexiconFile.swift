@@ -58,7 +58,7 @@ public struct LexiconFile: Sendable {
     public init(bytes: [UInt8], path: String) throws {
         self.path = path
         sha256 = SHA256.hex(bytes)
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
             // Find the line with the bad bytes for the message.
             var line = 1
             var start = 0
@@ -70,7 +70,19 @@ public struct LexiconFile: Sendable {
             throw DataFileError(path: path, line: line, problem: "invalid UTF-8")
         }
         // Split on bytes, not Characters: grapheme breaking is most of the load time otherwise.
-        var lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(Substring($0)) }
+        var lines: [String] = []
+        bytes.withUnsafeBufferPointer { p in
+            var start = 0
+            var i = 0
+            while i < p.count {
+                if p[i] == 0x0A {
+                    lines.append(String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self))
+                    start = i + 1
+                }
+                i += 1
+            }
+            lines.append(String(decoding: UnsafeBufferPointer(rebasing: p[start..<p.count]), as: UTF8.self))
+        }
         if lines.last == "" { lines.removeLast() }
         guard let first = lines.first else { throw DataFileError(path: path, line: 0, problem: "empty file") }
         guard first == Self.magic else {
@@ -108,7 +120,13 @@ public struct LexiconFile: Sendable {
             let line = lines[i]
             if line.isEmpty { throw DataFileError(path: path, line: lineNo, problem: "blank line") }
             if line.hasPrefix("#") { throw DataFileError(path: path, line: lineNo, problem: "comment after the header") }
-            let fields = line.utf8.split(separator: 0x09, omittingEmptySubsequences: false).map { String(Substring($0)) }
+            var fields: [String] = []
+            var fieldStart = line.startIndex
+            for i in line.utf8.indices where line.utf8[i] == 0x09 {
+                fields.append(String(line[fieldStart..<i]))
+                fieldStart = line.utf8.index(after: i)
+            }
+            fields.append(String(line[fieldStart...]))
             guard fields.count == columns.count else {
                 throw DataFileError(path: path, line: lineNo, problem: "expected \(columns.count) tab-separated fields (\(columns.joined(separator: ", "))), found \(fields.count)")
             }

@@ -43,11 +43,19 @@ public final class HashedTable: @unchecked Sendable {
     }
 
     /// `w / scale` rounded to the nearest integer (ties away from zero), clamped to ±127.
+    ///
+    /// Written without `rounded()`, which baseline x86-64 (SSE2, no `roundss`) turns into a libm
+    /// call: truncate, then step away from zero when the dropped fraction is at least one half.
+    /// Exact for every float, as the clamp to ±200 first keeps the truncation in range.
     @inlinable
     public static func code(_ w: Float, scale: Float) -> Int8 {
-        let q = (w / scale).rounded()
-        guard q.isFinite else { return 0 }
-        return Int8(max(-127, min(127, q)))
+        let x = w / scale
+        guard x.isFinite else { return 0 }
+        let c = max(-200, min(200, x))
+        var t = Int32(c)  // toward zero
+        let fraction = c - Float(t)
+        if fraction >= 0.5 { t += 1 } else if fraction <= -0.5 { t -= 1 }
+        return Int8(max(-127, min(127, t)))
     }
 
     /// The hashed part of a logit: `scale x codeSum x 1/sqrt(count)`, in that order (0 without

@@ -113,7 +113,16 @@ public struct ModelWeights: Sendable, Equatable {
             let scales = (0..<outputs).map { f32(20 + 4 * (outputs + denseCount * outputs + $0)) }
             guard scales.allSatisfy({ $0.isFinite && $0 > 0 }) else { throw fail("hashed weight scales must be positive") }
             hashedScale = scales
-            hashed = (0..<hashedCount).map { i in scales[i % outputs] * Float(Int8(bitPattern: bytes[h0 + i])) }
+            hashed = [Float](unsafeUninitializedCapacity: hashedCount) { out, n in
+                bytes.withUnsafeBufferPointer { src in
+                    var i = 0
+                    while i < hashedCount {
+                        for o in 0..<outputs { out[i + o] = scales[o] * Float(Int8(bitPattern: src[h0 + i + o])) }
+                        i += outputs
+                    }
+                }
+                n = hashedCount
+            }
         }
     }
 }
