@@ -54,7 +54,7 @@ struct Quotes: ParsableCommand {
             if outputFormat == .csv { out.write(Data(QuotePipeline.csvHeader.utf8)) }
             var counts = QuotePipeline.Counts()
             for (h, fmt, path) in inputs {
-                try ArticleReader.read(handle: h, format: fmt, path: path, id: id, date: date) { batch in
+                try ArticleReader.read(handle: h, format: fmt, path: path, id: id, date: date, deferJSON: true) { batch in
                     out.write(Data(pipeline.render(batch, counts: &counts)))
                     progress.show(records: counts.articles + counts.failed, bytes: counts.textBytes, since: started)
                     return !counts.stopped

@@ -12,7 +12,10 @@ public enum ArticleReader {
     public static let batchSize = 256
 
     /// Reads `handle` and hands out batches of articles; `emit` returns false to stop reading.
-    public static func read(handle: FileHandle, format: ArticleFormat, path: String, id: String?, date: String?, emit: ([ArticleRecord]) -> Bool) throws {
+    /// With `deferJSON`, JSON lines are handed out unparsed (`ArticleRecord.raw`) for
+    /// `QuotePipeline.render` to parse on its worker threads.
+    public static func read(handle: FileHandle, format: ArticleFormat, path: String, id: String?, date: String?, deferJSON: Bool = false,
+                            emit: ([ArticleRecord]) -> Bool) throws {
         switch format {
         case .text:
             let data = handle.readDataToEndOfFile()
@@ -26,7 +29,13 @@ public enum ArticleReader {
             let reader = LineReader(handle: handle)
             var batch: [ArticleRecord] = []
             while let (line, bytes) = reader.next() {
-                batch.append(QuotePipeline.jsonRecord(line: line, bytes: bytes))
+                if deferJSON {
+                    var r = ArticleRecord(line: line, id: .none, text: nil)
+                    r.raw = Array(bytes)
+                    batch.append(r)
+                } else {
+                    batch.append(QuotePipeline.jsonRecord(line: line, bytes: bytes))
+                }
                 if batch.count >= batchSize {
                     guard emit(batch) else { return }
                     batch.removeAll(keepingCapacity: true)

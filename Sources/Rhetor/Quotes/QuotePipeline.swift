@@ -13,6 +13,8 @@ public struct ArticleRecord: Sendable {
     public var title: String?
     public var source: String?
     public var error: String?
+    /// A JSON line not parsed yet (the reader leaves parsing to the workers); nil once parsed.
+    public var raw: [UInt8]?
 
     public init(line: Int, id: RecordID, text: String?, date: String? = nil, title: String? = nil, source: String? = nil, error: String? = nil) {
         self.line = line
@@ -102,36 +104,34 @@ public final class QuotePipeline: Sendable {
         return zip(quotes, scores).map { ScoredQuote(article: r.id, date: r.date, quote: $0, scores: $1) }
     }
 
-    /// Checks, extracts and renders a batch of articles on `threads` threads; the bytes do not
-    /// depend on the thread count (each article is rendered on its own, joined in input order).
+    /// Parses (when the reader left a raw JSON line), checks, extracts and renders a batch of
+    /// articles on `threads` threads; the bytes do not depend on the thread count (each article
+    /// is rendered on its own, joined in input order). With `strict`, output stops after the
+    /// first article that failed.
     public func render(_ records: [ArticleRecord], counts: inout Counts) -> [UInt8] {
-        var checked = records
-        for i in checked.indices where checked[i].error == nil {
-            let t = checked[i].text ?? ""
-            if t.utf8.count > maxArticleBytes { checked[i].error = "text is \(t.utf8.count) bytes, over the limit of \(maxArticleBytes)" }
-        }
-        if strict, let k = checked.firstIndex(where: { $0.error != nil }) {
-            checked.removeSubrange((k + 1)...)
-            counts.stopped = true
-        }
-        let frozen = checked
-        var parts = [[UInt8]](repeating: [], count: frozen.count)
-        var quoteCounts = [Int](repeating: 0, count: frozen.count)
-        let workers = min(threads, max(1, frozen.count))
+        var parts = [[UInt8]](repeating: [], count: records.count)
+        // Per article: quotes found, text bytes, or -1 quotes for a failed article.
+        var outcomes = [(quotes: Int, bytes: Int)](repeating: (0, 0), count: records.count)
+        let workers = min(threads, max(1, records.count))
         parts.withUnsafeMutableBufferPointer { out in
-            quoteCounts.withUnsafeMutableBufferPointer { qc in
+            outcomes.withUnsafeMutableBufferPointer { oc in
                 nonisolated(unsafe) let out = out
-                nonisolated(unsafe) let qc = qc
+                nonisolated(unsafe) let oc = oc
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
                     let scratch = ExtractionScratch()
                     var i = w
-                    while i < frozen.count {
-                        let r = frozen[i]
+                    while i < records.count {
+                        var r = records[i]
+                        if let raw = r.raw { r = Self.jsonRecord(line: r.line, bytes: raw[...]) }
+                        if r.error == nil, let n = r.text?.utf8.count, n > maxArticleBytes {
+                            r.error = "text is \(n) bytes, over the limit of \(maxArticleBytes)"
+                        }
                         if r.error != nil {
                             out[i] = renderError(r)
+                            oc[i] = (-1, 0)
                         } else {
                             let qs = process(r, scratch: scratch)
-                            qc[i] = qs.count
+                            oc[i] = (qs.count, r.text?.utf8.count ?? 0)
                             out[i] = qs.flatMap { renderQuote($0, line: r.line) }
                         }
                         i += workers
@@ -139,10 +139,19 @@ public final class QuotePipeline: Sendable {
                 }
             }
         }
-        for (r, n) in zip(frozen, quoteCounts) {
-            if r.error == nil { counts.articles += 1; counts.quotes += n; counts.textBytes += r.text?.utf8.count ?? 0 } else { counts.failed += 1 }
+        var result: [UInt8] = []
+        for (part, o) in zip(parts, outcomes) {
+            result.append(contentsOf: part)
+            if o.quotes < 0 {
+                counts.failed += 1
+                if strict { counts.stopped = true; break }
+            } else {
+                counts.articles += 1
+                counts.quotes += o.quotes
+                counts.textBytes += o.bytes
+            }
         }
-        return parts.flatMap { $0 }
+        return result
     }
 
     func optionalInt(_ w: inout JSONWriter, _ v: Int?) { if let v { w.raw(String(v)) } else { w.raw("null") } }
