@@ -108,6 +108,8 @@ public struct FeatureExtractor: Sendable {
     let tokenizer = Tokenizer()
 
     public init(lexicons: LexiconSet, spec: HashSpec) {
+        precondition(spec.charMin >= 1 && spec.charMin <= spec.charMax && spec.charMax <= 7,
+                     "character n-grams are 1 to 7 bytes (packed n-gram keys); model loading checks this first")
         self.lexicons = lexicons
         self.spec = spec
     }
@@ -310,7 +312,6 @@ public struct FeatureExtractor: Sendable {
         // Globals read once, not per feature (each read of a lazy global checks swift_once).
         let wordNS = HashSpec.wordNamespace, bigramNS = HashSpec.bigramNamespace
         let charKey = HashSpec.charNamespace ^ seed
-        precondition(charMax <= 7, "character n-grams longer than 7 bytes do not fit a packed key")
         var prev: UInt64 = 0
         var havePrev = false
         charBuffer.withUnsafeMutableBufferPointer { chars in

@@ -65,9 +65,6 @@ public final class HashedTable: @unchecked Sendable {
         count == 0 ? 0 : scale * Float(codeSum) * (1 / Float(count).squareRoot())
     }
 
-    /// The code of `bucket` for `output`.
-    public func code(bucket: Int, output: Int) -> Int8 { lanes[bucket * stride + output] }
-
     /// Writes, for each output, the sum of the codes of `buckets` (exact) to `sums[0..<outputs]`;
     /// times `scales[o]` it is the hashed part of the logit before the feature value.
     public func sum(_ buckets: [Int32], into sums: UnsafeMutablePointer<Int>) {
@@ -154,9 +151,6 @@ struct WeightAccumulator: HashedFeatureSink {
                                           s0: Int16(g0), s1: Int16(g1), s2: Int16(g2), s3: Int16(g3))
         }
     }
-
-    /// The value every hashed feature takes: 1/sqrt(count), 0 without features.
-    var scale: Float { count == 0 ? 0 : 1 / Float(count).squareRoot() }
 
     /// Writes the exact code sums of the first `outputs` lanes.
     func write(to sums: UnsafeMutablePointer<Int>, outputs: Int) {
