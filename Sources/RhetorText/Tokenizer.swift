@@ -261,7 +261,7 @@ private struct Scanner {
         if j < n {
             switch p[j] {
             case 0x27, 0x2D, 0x80...: return false
-            case 0x2C, 0x2E where digits > 0: return false
+            case 0x2C where digits > 0, 0x2E where digits > 0: return false
             default: break
             }
         }

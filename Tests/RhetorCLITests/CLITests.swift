@@ -205,6 +205,21 @@ enum CLI {
         #expect(simd.status == 0 && simd.outBytes.count > 0)
         #expect(simd.outBytes == scalar.outBytes)
     }
+
+    /// Quotes use the JSON string and quote-mark kernels: articles with and without quotes,
+    /// escapes and long plain runs, the same bytes either way.
+    @Test func scalarTwinsGiveTheSameQuotes() throws {
+        var input = ""
+        for i in 0..<400 {
+            let body = i % 3 == 0 ? "A report with no quotes at all, it's plain and O'Brien's too, number \(i)."
+                : "“We will not back down \(i),” Senator Ana Ruiz said on Tuesday. \\\"Never,\\\" he added. It's \(String(repeating: "long ", count: i % 9))done."
+            input += "{\"id\": \"a\(i)\", \"text\": \"\(body)\"}\n"
+        }
+        let simd = try CLI.run(["quotes", "--threads", "2"], stdin: Data(input.utf8))
+        let scalar = try CLI.run(["quotes", "--threads", "2"], stdin: Data(input.utf8), environment: ["RHETOR_SCALAR_KERNELS": "1"])
+        #expect(simd.status == 0 && simd.outBytes.count > 0)
+        #expect(simd.outBytes == scalar.outBytes)
+    }
 }
 
 @Suite(.serialized) struct StrictAndStatsTests {
