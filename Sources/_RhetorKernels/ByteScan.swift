@@ -28,29 +28,44 @@ public enum ByteScan {
 
     @inlinable
     public static func firstIndexSIMD(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
-        let n = bytes.count
-        guard let base = bytes.baseAddress, from < n else { return n }
-        var i = max(0, from)
         let needle = SIMD16<UInt8>(repeating: byte)
-        let raw = UnsafeRawPointer(base)
-        while i + 16 <= n {
-            let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            if any(block .== needle) { break }
-            i += 16
-        }
-        while i < n {
-            if base[i] == byte { return i }
-            i += 1
-        }
-        return n
+        return firstMatchSIMD(in: bytes, from: from, block: { any($0 .== needle) }, byte: { $0 == byte })
     }
 
     /// The scalar twin of `firstIndexSIMD`.
     @inlinable
     public static func firstIndexScalar(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        firstMatchScalar(in: bytes, from: from) { $0 == byte }
+    }
+
+    // MARK: - The skeleton of the "first byte of a class" kernels
+
+    /// The first index `>= from` whose byte satisfies `byte`, skipping 16-byte blocks for which
+    /// `block` (the same test on all lanes at once) is false; `bytes.count` when there is none.
+    /// Inlined into each kernel, so `block` compiles to that kernel's own vector compares.
+    @inlinable @inline(__always)
+    static func firstMatchSIMD(in bytes: UnsafeBufferPointer<UInt8>, from: Int, block: (SIMD16<UInt8>) -> Bool, byte: (UInt8) -> Bool) -> Int {
+        let n = bytes.count
+        guard let base = bytes.baseAddress, from < n else { return n }
+        var i = max(0, from)
+        let raw = UnsafeRawPointer(base)
+        while i + 16 <= n {
+            if block(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)) { break }
+            i += 16
+        }
+        while i < n {
+            if byte(base[i]) { return i }
+            i += 1
+        }
+        return n
+    }
+
+    /// The plain byte loop every scalar twin is.
+    @inlinable @inline(__always)
+    static func firstMatchScalar(in bytes: UnsafeBufferPointer<UInt8>, from: Int, byte: (UInt8) -> Bool) -> Int {
         var i = max(0, from)
         while i < bytes.count {
-            if bytes[i] == byte { return i }
+            if byte(bytes[i]) { return i }
             i += 1
         }
         return bytes.count
@@ -114,37 +129,21 @@ public enum ByteScan {
 
     @inlinable
     public static func jsonStringStopSIMD(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
-        let n = bytes.count
-        guard let base = bytes.baseAddress, from < n else { return n }
-        var i = max(0, from)
         let quote = SIMD16<UInt8>(repeating: 0x22)
         let backslash = SIMD16<UInt8>(repeating: 0x5C)
         let space = SIMD16<UInt8>(repeating: 0x20)
-        let raw = UnsafeRawPointer(base)
-        while i + 16 <= n {
-            let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            if any((v .== quote) .| (v .== backslash) .| (v .< space)) { break }
-            i += 16
-        }
-        while i < n {
-            let b = base[i]
-            if b == 0x22 || b == 0x5C || b < 0x20 { return i }
-            i += 1
-        }
-        return n
+        return firstMatchSIMD(in: bytes, from: from, block: { v in any((v .== quote) .| (v .== backslash) .| (v .< space)) },
+                              byte: isJSONStringStop)
     }
 
     /// The scalar twin of `jsonStringStopSIMD`.
     @inlinable
     public static func jsonStringStopScalar(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
-        var i = max(0, from)
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == 0x22 || b == 0x5C || b < 0x20 { return i }
-            i += 1
-        }
-        return bytes.count
+        firstMatchScalar(in: bytes, from: from, byte: isJSONStringStop)
     }
+
+    @inlinable @inline(__always)
+    static func isJSONStringStop(_ b: UInt8) -> Bool { b == 0x22 || b == 0x5C || b < 0x20 }
 
     // MARK: - quoteMarkCandidate
 
@@ -165,36 +164,20 @@ public enum ByteScan {
 
     @inlinable
     public static func quoteMarkCandidateSIMD(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
-        let n = bytes.count
-        guard let base = bytes.baseAddress, from < n else { return n }
-        var i = max(0, from)
         let dq = SIMD16<UInt8>(repeating: 0x22), sq = SIMD16<UInt8>(repeating: 0x27)
         let c2 = SIMD16<UInt8>(repeating: 0xC2), e2 = SIMD16<UInt8>(repeating: 0xE2)
-        let raw = UnsafeRawPointer(base)
-        while i + 16 <= n {
-            let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            if any((v .== dq) .| (v .== sq) .| (v .== c2) .| (v .== e2)) { break }
-            i += 16
-        }
-        while i < n {
-            let b = base[i]
-            if b == 0x22 || b == 0x27 || b == 0xC2 || b == 0xE2 { return i }
-            i += 1
-        }
-        return n
+        return firstMatchSIMD(in: bytes, from: from, block: { v in any((v .== dq) .| (v .== sq) .| (v .== c2) .| (v .== e2)) },
+                              byte: isQuoteMarkCandidate)
     }
 
     /// The scalar twin of `quoteMarkCandidateSIMD`.
     @inlinable
     public static func quoteMarkCandidateScalar(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
-        var i = max(0, from)
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == 0x22 || b == 0x27 || b == 0xC2 || b == 0xE2 { return i }
-            i += 1
-        }
-        return bytes.count
+        firstMatchScalar(in: bytes, from: from, byte: isQuoteMarkCandidate)
     }
+
+    @inlinable @inline(__always)
+    static func isQuoteMarkCandidate(_ b: UInt8) -> Bool { b == 0x22 || b == 0x27 || b == 0xC2 || b == 0xE2 }
 }
 
 #if canImport(Glibc)
