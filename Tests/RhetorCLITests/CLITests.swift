@@ -246,6 +246,22 @@ enum CLI {
         #expect(r.stderr.contains("600 records: 599 scored, 1 failed (stopped at the first error: --strict)"))
     }
 
+    /// A 5 MB line (JSON and plain text) is answered by an error record in its place; the lines
+    /// around it are scored and the counts add up.
+    @Test func aFiveMegabyteLineIsReportedAndTheBatchCarriesOn() throws {
+        let big = String(repeating: "word ", count: 1_000_000)
+        let json = "{\"id\": \"a\", \"text\": \"Fine.\"}\n{\"id\": \"big\", \"text\": \"\(big)\"}\n{\"id\": \"c\", \"text\": \"Also fine.\"}\n"
+        let r = try CLI.run(["score", "--input-format", "jsonl"], stdin: Data(json.utf8))
+        let lines = r.stdout.split(separator: "\n").map(CLI.json)
+        #expect(lines.count == 3)
+        #expect(lines[1]["error"] as? String == "text is 5000000 bytes, over the limit of 1048576" && lines[1]["id"] as? String == "big")
+        #expect(lines[0]["hostility"] != nil && lines[2]["hostility"] != nil)
+        #expect(r.stderr.contains("3 records: 2 scored, 1 failed"))
+        let text = try CLI.run(["score"], stdin: Data("first\n\(big)\nlast\n".utf8))
+        let rows = text.stdout.split(separator: "\n").map(CLI.json)
+        #expect(rows.count == 3 && rows[1]["line"] as? Int == 2 && (rows[1]["error"] as? String)?.hasPrefix("text is 5000000 bytes") == true)
+    }
+
     @Test func quotesStrictStopsAfterTheFirstBadArticle() throws {
         let input = "{\"id\": \"a\", \"text\": \"He said: \\\"We will win.\\\"\"}\n{\"id\": \"b\"\n{\"id\": \"c\", \"text\": \"Never read.\"}\n"
         let r = try CLI.run(["quotes", "--strict"], stdin: Data(input.utf8))
