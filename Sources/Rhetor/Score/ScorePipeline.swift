@@ -237,7 +237,7 @@ public final class ScorePipeline: Sendable {
         @exclusivity(unchecked) var ids: [RecordID] = []
         @exclusivity(unchecked) var errors: [String?] = []
         @exclusivity(unchecked) var valid: [Int] = []
-        /// Per record: its span is in the batch's bytes (plain text scored in place), not `texts`.
+        /// Per record: its span is in the batch's bytes (plain text and CSV scored in place), not `texts`.
         @exclusivity(unchecked) var inBatch: [Bool] = []
         @exclusivity(unchecked) var logits: [Float] = []
         @exclusivity(unchecked) var values: [JSONLineScanner.Value?] = []
@@ -259,6 +259,9 @@ public final class ScorePipeline: Sendable {
                     var id = r.id
                     var error = r.error
                     var span = texts.count..<texts.count
+                    // Plain text and CSV texts are scored in place from the batch (the reader
+                    // already put just the text there); JSON strings are unescaped into `texts`.
+                    var here = false
                     switch options.inputFormat {
                     case .jsonl:
                         if let f = pipeline.json.scan(raw, values: &values, arena: &texts) {
@@ -274,40 +277,30 @@ public final class ScorePipeline: Sendable {
                     case .text:
                         id = .integer(r.line)
                         if UTF8Validation.isValid(raw) {
-                            // Scored in place from the batch: no copy.
-                            inBatch.append(true)
-                            let range = r.start..<(r.start + r.count)
-                            if range.count > options.maxStatementBytes {
-                                error = "text is \(range.count) bytes, over the limit of \(options.maxStatementBytes)"
-                            } else if ScorePipeline.isBlank(raw) {
-                                error = "empty text"
-                            }
-                            if error == nil { valid.append(spans.count) }
-                            spans.append(range)
-                            ids.append(id)
-                            errors.append(error)
-                            continue
+                            here = true
+                            span = r.start..<(r.start + r.count)
+                        } else {
+                            // Invalid bytes read as U+FFFD, as a String would decode them.
+                            let start = texts.count
+                            texts.append(contentsOf: String(decoding: raw, as: UTF8.self).utf8)
+                            span = start..<texts.count
                         }
-                        // Invalid bytes read as U+FFFD, as a String would decode them.
-                        let start = texts.count
-                        texts.append(contentsOf: String(decoding: raw, as: UTF8.self).utf8)
-                        span = start..<texts.count
                     case .csv:
                         if error == nil {
-                            let start = texts.count
-                            texts.append(contentsOf: raw)
-                            span = start..<texts.count
+                            here = true
+                            span = r.start..<(r.start + r.count)
                         }
                     }
                     if error == nil {
                         if span.count > options.maxStatementBytes {
                             error = "text is \(span.count) bytes, over the limit of \(options.maxStatementBytes)"
-                        } else if texts.withUnsafeBufferPointer({ ScorePipeline.isBlank(UnsafeBufferPointer(rebasing: $0[span])) }) {
+                        } else if here ? ScorePipeline.isBlank(UnsafeBufferPointer(rebasing: all[span]))
+                                       : texts.withUnsafeBufferPointer({ ScorePipeline.isBlank(UnsafeBufferPointer(rebasing: $0[span])) }) {
                             error = "empty text"
                         }
                     }
                     if error == nil { valid.append(spans.count) }
-                    inBatch.append(false)
+                    inBatch.append(here)
                     spans.append(span)
                     ids.append(id)
                     errors.append(error)
