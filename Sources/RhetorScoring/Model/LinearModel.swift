@@ -38,9 +38,10 @@ public struct ModelWeights: Sendable, Equatable {
     /// Replaces the hashed weights by their 8-bit quantization (`HashedTable.scale`, `.code`):
     /// the values the scorer uses, so explanations and evaluations see the same numbers.
     public mutating func quantizeHashed() {
+        // One snapshot to read the columns from (a copy per output would copy the table 3 times).
+        let weights = hashed
         for o in 0..<outputs {
-            let weights = hashed
-            let scale = HashedTable.scale(for: stride(from: o, to: weights.count, by: outputs).map { weights[$0] })
+            let scale = HashedTable.scale(for: stride(from: o, to: weights.count, by: outputs).lazy.map { weights[$0] })
             hashedScale[o] = scale
             for i in stride(from: o, to: hashed.count, by: outputs) {
                 hashed[i] = scale * Float(HashedTable.code(hashed[i], scale: scale))
