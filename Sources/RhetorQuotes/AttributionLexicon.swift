@@ -46,27 +46,32 @@ public struct AttributionLexicon: Sendable {
         try speakerFile.expectName("speakers")
         let (cues, cueMax) = try Self.table(cueFile, CueKind.self)
         let (words, wordMax) = try Self.table(speakerFile, SpeakerWordKind.self)
-        self.cues = KeyedTable(cues)
-        self.words = KeyedTable(words)
+        self.cues = cues
+        self.words = words
         cueMaxTokens = cueMax
         wordMaxTokens = wordMax
         files = [cueFile.name: (cueFile.version, cueFile.sha256), speakerFile.name: (speakerFile.version, speakerFile.sha256)]
     }
 
     /// A lexicon's terms keyed by phrase hash, with their `kind` column, and the longest phrase.
-    static func table<K: RawRepresentable>(_ file: LexiconFile, _: K.Type) throws -> ([UInt64: K], Int) where K.RawValue == String {
+    static func table<K: RawRepresentable>(_ file: LexiconFile, _: K.Type) throws -> (KeyedTable<K>, Int) where K.RawValue == String {
         let kindColumn = try file.column("kind")
         var out: [UInt64: K] = [:]
+        var prefixes: Set<UInt64> = []
         var longest = 1
         for row in file.rows {
             guard let kind = K(rawValue: row.fields[kindColumn]) else {
                 throw DataFileError(path: file.path, line: row.line, problem: "kind '\(row.fields[kindColumn])' is not one of this lexicon's kinds")
             }
-            let toks = PhraseKey.tokens(of: row.term)
-            out[TermHash.phrase(toks)] = kind
-            longest = max(longest, toks.count)
+            out[TermHash.phrase(row.termTokens)] = kind
+            longest = max(longest, row.termTokens.count)
+            var h: UInt64 = 0
+            for (k, t) in row.termTokens.dropLast().enumerated() {
+                h = k == 0 ? t : TermHash.combine(h, t)
+                prefixes.insert(h)
+            }
         }
-        return (out, longest)
+        return (KeyedTable(out, prefixes: prefixes), longest)
     }
 
     /// The longest entry of `table` starting at token `i`: (kind, token count).
@@ -78,7 +83,9 @@ public struct AttributionLexicon: Sendable {
             let t = tokens[i + len]
             h = len == 0 ? t.hash : TermHash.combine(h, t.hash)
             len += 1
-            if let k = table[h] { best = (k, len) }
+            // No entry starts with these tokens: no longer phrase can match either.
+            guard let slot = table.index.find(h) else { break }
+            if let k = table.values[slot] { best = (k, len) }
         }
         return best
     }
@@ -86,20 +93,24 @@ public struct AttributionLexicon: Sendable {
 
 /// A read-only map from 64-bit phrase hashes to values on the lexicon's open-addressing table
 /// (`PhraseTable`), which skips Swift's per-lookup SipHash: the hashes are already mixed.
+///
+/// `prefixes` (phrase hashes of proper prefixes of multi-token keys) are stored with no value, so
+/// a phrase matcher can stop at the first token sequence that no key starts with.
 public struct KeyedTable<Value: Sendable>: Sendable {
     let index: PhraseTable
-    let values: [Value]
+    /// Indexed by `index`'s values; nil for a prefix-only key.
+    let values: [Value?]
 
     /// Keys are stored in ascending order, so the layout is the same on every run.
-    public init(_ pairs: [UInt64: Value]) {
-        let keys = pairs.keys.sorted()
-        values = keys.map { pairs[$0]! }
+    public init(_ pairs: [UInt64: Value], prefixes: Set<UInt64> = []) {
+        let keys = Set(pairs.keys).union(prefixes).sorted()
+        values = keys.map { pairs[$0] }
         index = PhraseTable(Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }))
     }
 
     public subscript(key: UInt64) -> Value? {
-        index.find(key).map { values[$0] }
+        index.find(key).flatMap { values[$0] }
     }
 
-    public var count: Int { values.count }
+    public var count: Int { values.lazy.filter { $0 != nil }.count }
 }

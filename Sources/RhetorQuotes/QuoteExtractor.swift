@@ -455,18 +455,25 @@ public struct QuoteExtractor: Sendable {
     }
 
     /// Gives single-word names the article's full name with the same last word, and marks persons.
+    ///
+    /// A canonical name's words are separated by single spaces (it is built that way), so its last
+    /// word is found on the UTF-8 bytes, without splitting the string into Characters.
     func resolvePersons(_ a: inout Article) {
-        var fullNames: [String: [String: Int]] = [:]  // last word → full name → count
+        /// The last word of a multi-word name, nil for a single word.
+        func lastWord(_ name: String) -> Substring? {
+            guard let space = name.utf8.lastIndex(of: 0x20) else { return nil }
+            return name[name.utf8.index(after: space)...]
+        }
+        var fullNames: [Substring: [String: Int]] = [:]  // last word → full name → count
         for m in a.mentions where m.kind == .name {
-            let parts = m.canonical.split(separator: " ")
-            if parts.count >= 2, let last = parts.last { fullNames[String(last), default: [:]][m.canonical, default: 0] += 1 }
+            if let last = lastWord(m.canonical) { fullNames[last, default: [:]][m.canonical, default: 0] += 1 }
         }
         for i in a.mentions.indices where a.mentions[i].kind == .name {
-            let parts = a.mentions[i].canonical.split(separator: " ")
-            if parts.count == 1, let candidates = fullNames[String(parts[0])] {
+            let name = a.mentions[i].canonical
+            if lastWord(name) == nil, let candidates = fullNames[Substring(name)] {
                 a.rename(i, canonical: candidates.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key, isPerson: true)
             } else {
-                a.rename(i, isPerson: parts.count >= 2 || a.mentions[i].titled)
+                a.rename(i, isPerson: lastWord(name) != nil || a.mentions[i].titled)
             }
         }
     }

@@ -6,6 +6,7 @@ extension ArticleFormat: ExpressibleByArgument {}
 
 struct Quotes: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "quotes",
         abstract: "Find every quoted statement in articles, who said it, and its scores.",
         discussion: """
         Reads articles from FILEs (or JSON lines on standard input). The format follows the file \

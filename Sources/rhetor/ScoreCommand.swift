@@ -7,6 +7,7 @@ extension ScoreOutputFormat: ExpressibleByArgument {}
 
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "score",
         abstract: "Score statements for hostility, certainty and valence.",
         discussion: """
         Reads statements from FILEs (or standard input): one per line (text), JSON lines with `id` \
@@ -78,7 +79,7 @@ struct LexiconCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "lexicon", abstract: "Lexicon tools.", subcommands: [Validate.self])
 
     struct Validate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check lexicon files strictly; report path:line: problem.")
+        static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check lexicon files strictly; report path:line: problem.")
         @Argument(help: "Lexicon files or a directory (default: lexicons/).") var paths: [String] = []
 
         func run() throws {
@@ -120,7 +121,7 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "model", abstract: "Model tools.", subcommands: [Dump.self])
 
     struct Dump: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a model as text: manifest, then dense and hashed weights with feature names where known.")
+        static let configuration = CommandConfiguration(commandName: "dump", abstract: "Print a model as text: manifest, then dense and hashed weights with feature names where known.")
         @Option(help: "Model directory.") var model: String?
         @Option(help: "Lexicon directory.") var lexicons: String?
         @Option(help: "Hashed weights to list per output (largest magnitude first; 0 for all non-zero).") var top: Int = 40

@@ -21,6 +21,7 @@ struct DatabaseOption: ParsableArguments {
 
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "ingest",
         abstract: "Run articles through quotes and scoring and store the result (idempotent).",
         discussion: """
         Inputs as for `rhetor quotes` (format from the file extension). Ingesting the same articles \
@@ -80,10 +81,10 @@ struct Ingest: ParsableCommand {
 }
 
 struct Alias: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Merge speakers: map an alias to a canonical name.", subcommands: [Add.self, List.self])
+    static let configuration = CommandConfiguration(commandName: "alias", abstract: "Merge speakers: map an alias to a canonical name.", subcommands: [Add.self, List.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Map ALIAS (case-insensitive) to NAME.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Map ALIAS (case-insensitive) to NAME.")
         @OptionGroup var database: DatabaseOption
         @Argument(help: "The name as quotes carry it.") var alias: String
         @Argument(help: "The canonical name.") var name: String
@@ -96,7 +97,7 @@ struct Alias: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List aliases.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List aliases.")
         @OptionGroup var database: DatabaseOption
         func run() throws {
             try runOrExit {
@@ -108,7 +109,7 @@ struct Alias: ParsableCommand {
 }
 
 struct Speakers: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List speakers with quote and article counts and first and last dates.")
+    static let configuration = CommandConfiguration(commandName: "speakers", abstract: "List speakers with quote and article counts and first and last dates.")
     @OptionGroup var database: DatabaseOption
     @Option(help: "table, csv or jsonl.") var format: TableFormat = .table
 
@@ -221,6 +222,7 @@ struct TimelineCommand: ParsableCommand {
 
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "compare",
         abstract: "Compare two speakers (or one speaker in two date ranges) on a score.",
         discussion: "Reports the difference of means with a Welch t 95 % interval, a two-sided permutation-test p-value (10,000 permutations, fixed seed) and Cohen's d."
     )

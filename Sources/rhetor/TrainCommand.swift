@@ -3,7 +3,7 @@ import Foundation
 import Rhetor
 
 struct Train: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Train the hostility, certainty and valence model from ../shared/data.")
+    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train the hostility, certainty and valence model from ../shared/data.")
 
     @Option(help: "The shared data directory (default: $RHETOR_DATA or ../shared/data).") var data: String?
     @Option(help: "The lexicon directory (default: lexicons/).") var lexicons: String?
@@ -54,7 +54,7 @@ struct Train: ParsableCommand {
 }
 
 struct Eval: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Evaluate a model on the dev and test parts of the labeled sets in ../shared/data.")
+    static let configuration = CommandConfiguration(commandName: "eval", abstract: "Evaluate a model on the dev and test parts of the labeled sets in ../shared/data.")
 
     @Option(help: "The shared data directory (default: $RHETOR_DATA or ../shared/data).") var data: String?
     @Option(help: "The model directory.") var model: String?

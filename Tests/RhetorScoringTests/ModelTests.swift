@@ -72,6 +72,25 @@ import Testing
         #expect(read.hashed == want.hashed && read.hashedScale == want.hashedScale)
     }
 
+    /// A version-3 file's codes are kept for the table; they must be exactly the codes the table
+    /// would derive from the dequantized weights, and any edit of the weights must drop them.
+    @Test func fileCodesEqualDerivedCodes() throws {
+        let model = try Repo.defaultModel()
+        let w = model.weights
+        let codes = try #require(w.fileCodes)
+        let fromFile = HashedTable(weights: w.hashed, scales: w.hashedScale, outputs: w.outputs, bits: w.bits, codes: codes)
+        let derived = HashedTable(weights: w.hashed, scales: w.hashedScale, outputs: w.outputs, bits: w.bits)
+        let n = fromFile.stride << fromFile.bits
+        #expect(UnsafeBufferPointer(start: fromFile.lanes, count: n).elementsEqual(UnsafeBufferPointer(start: derived.lanes, count: n)))
+        var edited = w
+        edited.hashed[0] += 1
+        #expect(edited.fileCodes == nil)
+        var rescaled = w
+        rescaled.hashedScale[0] *= 2
+        #expect(rescaled.fileCodes == nil)
+        #expect(try ModelWeights(bytes: w.serialized(), path: "w") == w)
+    }
+
     @Test func hashedTableSumsMatchAPlainLoop() {
         for outputs in [1, 3, 4, 5] {
             var w = ModelWeights(outputs: outputs, denseCount: 1, bits: 8)

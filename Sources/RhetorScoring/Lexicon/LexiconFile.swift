@@ -32,6 +32,8 @@ public struct LexiconFile: Sendable {
     public struct Row: Sendable {
         public var line: Int
         public var fields: [String]
+        /// The term's token hashes (`PhraseKey.tokens`), computed once while checking the file.
+        public var termTokens: [UInt64]
         public var term: String { fields[0] }
     }
 
@@ -140,13 +142,14 @@ public struct LexiconFile: Sendable {
                     throw DataFileError(path: path, line: lineNo, problem: "not sorted: '\(term)' comes after '\(prev)' (sort by UTF-8 bytes)")
                 }
             }
-            let key = PhraseKey.hash(of: term)
+            let termTokens = PhraseKey.tokens(of: term)
+            let key = TermHash.phrase(termTokens)
             if let other = normalizedSeen[key] {
                 throw DataFileError(path: path, line: lineNo, problem: "term '\(term)' matches the same tokens as line \(other)")
             }
             normalizedSeen[key] = lineNo
             previous = term
-            rows.append(Row(line: lineNo, fields: fields))
+            rows.append(Row(line: lineNo, fields: fields, termTokens: termTokens))
             i += 1
         }
     }

@@ -5,7 +5,17 @@ import RhetorText
 public enum HostilityCategory: Int, CaseIterable, Sendable {
     case threat, insult, contempt, accusation, aggression, profanity
 
-    public var name: String { String(describing: self) }
+    /// The category's name as lexicon files spell it.
+    public var name: String {
+        switch self {
+        case .threat: "threat"
+        case .insult: "insult"
+        case .contempt: "contempt"
+        case .accusation: "accusation"
+        case .aggression: "aggression"
+        case .profanity: "profanity"
+        }
+    }
 }
 
 /// What a modifier does to the lexicon terms after it.
@@ -79,8 +89,9 @@ public struct LexiconSet: Sendable {
         var index: [UInt64: Int] = [:]
         var prefixes: Set<UInt64> = []
 
-        func entry(for term: String) -> Int {
-            let toks = PhraseKey.tokens(of: term)
+        func entry(for row: LexiconFile.Row) -> Int {
+            let term = row.term
+            let toks = row.termTokens
             let key = TermHash.phrase(toks)
             if let i = index[key] { return i }
             var e = LexiconEntry()
@@ -112,7 +123,7 @@ public struct LexiconSet: Sendable {
             }
             let w = try hostility.number(row, hW)
             guard w > 0 else { throw DataFileError(path: hostility.path, line: row.line, problem: "hostility weight must be positive") }
-            let i = entry(for: row.term)
+            let i = entry(for: row)
             entries[i].hostility = w
             entries[i].hostilityCategory = cat
         }
@@ -130,7 +141,7 @@ public struct LexiconSet: Sendable {
             default:
                 throw DataFileError(path: certainty.path, line: row.line, problem: "kind '\(row.fields[cKind])' is not booster or hedge")
             }
-            entries[entry(for: row.term)].certainty = w
+            entries[entry(for: row)].certainty = w
         }
 
         let valence = try file("valence.tsv")
@@ -139,7 +150,7 @@ public struct LexiconSet: Sendable {
         for row in valence.rows {
             let w = try valence.number(row, vW)
             guard abs(w) <= 4 else { throw DataFileError(path: valence.path, line: row.line, problem: "valence must be within -4...4") }
-            entries[entry(for: row.term)].valence = w
+            entries[entry(for: row)].valence = w
         }
 
         let modifiers = try file("modifiers.tsv")
@@ -156,7 +167,7 @@ public struct LexiconSet: Sendable {
             default:
                 throw DataFileError(path: modifiers.path, line: row.line, problem: "kind '\(row.fields[mKind])' is not negator, intensifier, dampener or contrast")
             }
-            let i = entry(for: row.term)
+            let i = entry(for: row)
             entries[i].modifier = kind
             entries[i].modifierWeight = try modifiers.number(row, mW)
         }

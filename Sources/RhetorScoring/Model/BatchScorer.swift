@@ -26,7 +26,8 @@ public struct BatchScorer: Sendable {
 
     public init(model: LinearModel) {
         self.model = model
-        table = HashedTable(weights: model.weights.hashed, scales: model.weights.hashedScale, outputs: model.weights.outputs, bits: model.weights.bits)
+        table = HashedTable(weights: model.weights.hashed, scales: model.weights.hashedScale, outputs: model.weights.outputs, bits: model.weights.bits,
+                            codes: model.weights.fileCodes)
         links = model.manifest.outputs.map { (Float($0.calibrationA), Float($0.calibrationB), $0.link == "signed-logistic") }
     }
 

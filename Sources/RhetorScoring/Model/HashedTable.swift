@@ -19,8 +19,10 @@ public final class HashedTable: @unchecked Sendable {
     /// stable pointer so the hot loop holds no reference-counted storage.
     let lanes: UnsafeMutablePointer<Int8>
 
-    /// Packs float weights laid out bucket-major (`2^bits x outputs`) as codes of `scales`.
-    public init(weights: [Float], scales: [Float], outputs: Int, bits: Int) {
+    /// Packs float weights laid out bucket-major (`2^bits x outputs`) as codes of `scales`; when
+    /// `codes` (same layout) are given they are taken as they are: a weights file's codes, which
+    /// `ModelWeights` keeps so start-up skips re-deriving ~800k codes.
+    public init(weights: [Float], scales: [Float], outputs: Int, bits: Int, codes: [Int8]? = nil) {
         precondition(weights.count == outputs << bits, "hashed weights are not 2^bits x outputs")
         precondition(scales.count == outputs, "one scale per output")
         self.outputs = outputs
@@ -29,8 +31,17 @@ public final class HashedTable: @unchecked Sendable {
         stride = outputs <= 4 ? 4 : outputs
         lanes = .allocate(capacity: stride << bits)
         lanes.initialize(repeating: 0, count: stride << bits)
-        for b in 0..<(1 << bits) {
-            for o in 0..<outputs { lanes[b * stride + o] = Self.code(weights[b * outputs + o], scale: scales[o]) }
+        if let codes {
+            precondition(codes.count == weights.count, "one code per hashed weight")
+            codes.withUnsafeBufferPointer { c in
+                for b in 0..<(1 << bits) {
+                    for o in 0..<outputs { lanes[b * stride + o] = c[b * outputs + o] }
+                }
+            }
+        } else {
+            for b in 0..<(1 << bits) {
+                for o in 0..<outputs { lanes[b * stride + o] = Self.code(weights[b * outputs + o], scale: scales[o]) }
+            }
         }
     }
 

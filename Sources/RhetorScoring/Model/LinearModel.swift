@@ -14,9 +14,19 @@ public struct ModelWeights: Sendable, Equatable {
     public var dense: [Float]
     /// Hashed weights as the model uses them: `hashedScale[o] x code` (see `HashedTable`) once
     /// `quantizeHashed()` has run (training does; loading always yields quantized weights).
-    public var hashed: [Float]
+    public var hashed: [Float] { didSet { fileCodes = nil } }
     /// Per output, the weight of one hashed-weight code step.
-    public var hashedScale: [Float]
+    public var hashedScale: [Float] { didSet { fileCodes = nil } }
+    /// The 8-bit codes exactly as a version-3 file stored them (bucket-major, `2^bits x outputs`),
+    /// so `HashedTable` need not derive them again from `hashed`; nil once `hashed` or
+    /// `hashedScale` change, or for weights not read from such a file.
+    public private(set) var fileCodes: [Int8]?
+
+    /// Equal weights, whether or not either side still carries its file's codes.
+    public static func == (a: ModelWeights, b: ModelWeights) -> Bool {
+        a.outputs == b.outputs && a.denseCount == b.denseCount && a.bits == b.bits && a.bias == b.bias
+            && a.dense == b.dense && a.hashed == b.hashed && a.hashedScale == b.hashedScale
+    }
 
     public init(outputs: Int, denseCount: Int, bits: Int) {
         self.outputs = outputs
@@ -114,6 +124,7 @@ public struct ModelWeights: Sendable, Equatable {
             let scales = (0..<outputs).map { f32(20 + 4 * (outputs + denseCount * outputs + $0)) }
             guard scales.allSatisfy({ $0.isFinite && $0 > 0 }) else { throw fail("hashed weight scales must be positive") }
             hashedScale = scales
+            let codes = bytes[h0..<(h0 + hashedCount)].map { Int8(bitPattern: $0) }
             hashed = [Float](unsafeUninitializedCapacity: hashedCount) { out, n in
                 bytes.withUnsafeBufferPointer { src in
                     var i = 0
@@ -124,6 +135,7 @@ public struct ModelWeights: Sendable, Equatable {
                 }
                 n = hashedCount
             }
+            fileCodes = codes
         }
     }
 }
