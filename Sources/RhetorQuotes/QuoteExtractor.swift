@@ -196,7 +196,13 @@ public struct QuoteExtractor: Sendable {
     static func scalarValues(_ text: String) -> [UInt32] {
         var copy = text
         return copy.withUTF8 { bytes in
-            if ByteScan.asciiPrefix(bytes) == bytes.count { return bytes.map(UInt32.init) }
+            if ByteScan.asciiPrefix(bytes) == bytes.count {
+                // A plain counted loop the compiler widens 16 bytes at a time (`map` did not).
+                return [UInt32](unsafeUninitializedCapacity: bytes.count) { out, n in
+                    for i in 0..<bytes.count { out[i] = UInt32(bytes[i]) }
+                    n = bytes.count
+                }
+            }
             return text.unicodeScalars.map(\.value)
         }
     }
@@ -461,8 +467,16 @@ public struct QuoteExtractor: Sendable {
     func resolvePersons(_ a: inout Article) {
         /// The last word of a multi-word name, nil for a single word.
         func lastWord(_ name: String) -> Substring? {
-            guard let space = name.utf8.lastIndex(of: 0x20) else { return nil }
-            return name[name.utf8.index(after: space)...]
+            let u = name.utf8
+            // The byte offset of the last space, read from the string's contiguous storage.
+            let found: Int?? = u.withContiguousStorageIfAvailable { b in
+                var i = b.count - 1
+                while i >= 0, b[i] != 0x20 { i -= 1 }
+                return i >= 0 ? i : nil
+            }
+            let space = found ?? u.lastIndex(of: 0x20).map { u.distance(from: u.startIndex, to: $0) }
+            guard let space else { return nil }
+            return name[u.index(u.startIndex, offsetBy: space + 1)...]
         }
         var fullNames: [Substring: [String: Int]] = [:]  // last word → full name → count
         for m in a.mentions where m.kind == .name {

@@ -55,6 +55,8 @@ public enum QuoteScanner {
 
     static func isSpace(_ c: UInt32) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0xA0 || (0x2000...0x200B).contains(c) }
     static func isLetterOrDigit(_ c: UInt32) -> Bool {
+        // ASCII: exactly A-Z, a-z and 0-9 are alphabetic or numeric.
+        if c < 0x80 { return (c | 0x20) &- 0x61 < 26 || c &- 0x30 < 10 }
         guard let s = Unicode.Scalar(c) else { return false }
         return s.properties.isAlphabetic || s.properties.numericType != nil
     }
@@ -129,6 +131,9 @@ public enum QuoteScanner {
         var i = 0
         while i < n {
             let c = s[i]
+            // Neither a line break nor a mark (the smallest non-ASCII mark is «, U+00AB): nothing
+            // to do. The stack cap below is applied at the next character that is one.
+            if c < 0xAB, c != 0x0A, c != 0x22, c != 0x27 { i += 1; continue }
             // Real quotes nest two or three deep; a deeper stack is stray marks. Capping it keeps
             // every step O(1), so the scan stays linear on adversarial input.
             if stack.count > maxDepth { stack.removeLast(stack.count - maxDepth) }

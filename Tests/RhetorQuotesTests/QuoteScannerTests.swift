@@ -13,6 +13,14 @@ import Testing
         }
     }
 
+    /// The ASCII shortcut of `isLetterOrDigit` says what the Unicode properties say.
+    @Test func asciiLetterOrDigitShortcutMatchesUnicodeProperties() {
+        for c in UInt32(0)..<0x80 {
+            let s = Unicode.Scalar(c)!
+            #expect(QuoteScanner.isLetterOrDigit(c) == (s.properties.isAlphabetic || s.properties.numericType != nil), "U+\(String(c, radix: 16))")
+        }
+    }
+
     @Test func curlyAndStraightDoubleQuotes() {
         #expect(quotes("She said “we will win” and left.") == ["we will win"])
         #expect(quotes("She said \"we will win\" and left.") == ["we will win"])

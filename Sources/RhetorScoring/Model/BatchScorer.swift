@@ -70,9 +70,11 @@ public struct BatchScorer: Sendable {
         let extractor = model.extractor
         out.removeAll(keepingCapacity: true)
         out.reserveCapacity(count * k)
-        var x = [Float](repeating: 0, count: Self.blockSize * d)
-        var z = [Float](repeating: 0, count: Self.blockSize * k)
-        var hashedSums = [Float](repeating: 0, count: Self.blockSize * k)
+        // A block's rows, no more than there are statements (a quote pipeline scores a few per article).
+        let rows = min(Self.blockSize, count)
+        var x = [Float](repeating: 0, count: rows * d)
+        var z = [Float](repeating: 0, count: rows * k)
+        var hashedSums = [Float](repeating: 0, count: rows * k)
         var start = 0
         while start < count {
             let n = min(Self.blockSize, count - start)
