@@ -67,6 +67,9 @@ public final class QuotePipeline: Sendable {
 
     /// Stop after the first article that cannot be read (after writing its error record).
     public let strict: Bool
+    /// Scorer scratches (buffers and the 512 KB word cache) kept across batches: a worker takes
+    /// one for a batch and gives it back, so the cache stays warm and is not rebuilt per batch.
+    let scratches = ScratchPool()
 
     public init(extractor: QuoteExtractor, model: LinearModel, outputFormat: ScoreOutputFormat, threads: Int, maxArticleBytes: Int = 64 << 20, strict: Bool = false) {
         self.strict = strict
@@ -118,7 +121,8 @@ public final class QuotePipeline: Sendable {
                 nonisolated(unsafe) let out = out
                 nonisolated(unsafe) let oc = oc
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    let scratch = ExtractionScratch()
+                    let scratch = scratches.take()
+                    defer { scratches.give(scratch) }
                     var i = w
                     while i < records.count {
                         var r = records[i]
@@ -233,5 +237,25 @@ public final class QuotePipeline: Sendable {
         r.source = string(values[4])
         if let d = values[2], d != .null, r.date == nil { r.error = "\"date\" is not a string" }
         return r
+    }
+}
+
+/// A lock-protected stack of scorer scratches shared by a pipeline's workers.
+final class ScratchPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [ExtractionScratch] = []
+
+    /// A scratch no other thread holds (a new one when none is free).
+    func take() -> ExtractionScratch {
+        lock.lock()
+        defer { lock.unlock() }
+        return free.popLast() ?? ExtractionScratch()
+    }
+
+    /// Returns a scratch taken with `take`.
+    func give(_ scratch: ExtractionScratch) {
+        lock.lock()
+        free.append(scratch)
+        lock.unlock()
     }
 }
