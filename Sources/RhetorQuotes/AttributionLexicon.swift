@@ -65,11 +65,7 @@ public struct AttributionLexicon: Sendable {
             }
             out[TermHash.phrase(row.termTokens)] = kind
             longest = max(longest, row.termTokens.count)
-            var h: UInt64 = 0
-            for (k, t) in row.termTokens.dropLast().enumerated() {
-                h = k == 0 ? t : TermHash.combine(h, t)
-                prefixes.insert(h)
-            }
+            prefixes.formUnion(PhraseKey.prefixHashes(of: row.termTokens))
         }
         return (KeyedTable(out, prefixes: prefixes), longest)
     }

@@ -484,10 +484,11 @@ public struct QuoteExtractor: Sendable {
         }
         for i in a.mentions.indices where a.mentions[i].kind == .name {
             let name = a.mentions[i].canonical
-            if lastWord(name) == nil, let candidates = fullNames[Substring(name)] {
+            let isSingleWord = lastWord(name) == nil
+            if isSingleWord, let candidates = fullNames[Substring(name)] {
                 a.rename(i, canonical: candidates.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key, isPerson: true)
             } else {
-                a.rename(i, isPerson: lastWord(name) != nil || a.mentions[i].titled)
+                a.rename(i, isPerson: !isSingleWord || a.mentions[i].titled)
             }
         }
     }

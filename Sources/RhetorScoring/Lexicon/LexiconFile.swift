@@ -202,4 +202,16 @@ public enum PhraseKey {
     public static func hash(of term: String) -> UInt64 {
         TermHash.phrase(tokens(of: term))
     }
+
+    /// The phrase hashes of a phrase's proper prefixes (none for one token), as a matcher that
+    /// extends a phrase token by token computes them: it may stop at the first that is absent.
+    public static func prefixHashes(of tokens: [UInt64]) -> [UInt64] {
+        var out: [UInt64] = []
+        var h: UInt64 = 0
+        for (k, t) in tokens.dropLast().enumerated() {
+            h = k == 0 ? t : TermHash.combine(h, t)
+            out.append(h)
+        }
+        return out
+    }
 }

@@ -101,11 +101,7 @@ public struct LexiconSet: Sendable {
             terms.append(term)
             entries.append(e)
             index[key] = entries.count - 1
-            var h: UInt64 = 0
-            for (k, t) in toks.dropLast().enumerated() {
-                h = k == 0 ? t : TermHash.combine(h, t)
-                prefixes.insert(h)
-            }
+            prefixes.formUnion(PhraseKey.prefixHashes(of: toks))
             return entries.count - 1
         }
         func file(_ name: String) throws -> LexiconFile {
