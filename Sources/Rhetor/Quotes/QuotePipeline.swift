@@ -220,16 +220,10 @@ public final class QuotePipeline: Sendable {
             if case .string(let r) = v { return String(decoding: arena[r], as: UTF8.self) }
             return nil
         }
-        var r = ArticleRecord(line: line, id: .none, text: nil)
-        switch values[1] {
-        case .string(let x): r.id = .string(String(decoding: arena[x], as: UTF8.self))
-        case .number(let x): r.id = .number(String(decoding: arena[x], as: UTF8.self))
-        default: break
-        }
-        switch values[0] {
-        case .string: r.text = string(values[0])
-        case nil: r.error = "no \"text\" field"
-        default: r.error = "\"text\" is not a string"
+        var r = ArticleRecord(line: line, id: RecordID(json: values[1], arena: arena), text: nil)
+        switch MissingText.range(of: values[0]) {
+        case .success(let t): r.text = String(decoding: arena[t], as: UTF8.self)
+        case .failure(let why): r.error = why.description
         }
         guard r.error == nil else { return r }
         r.date = string(values[2])

@@ -267,11 +267,10 @@ public final class ScorePipeline: Sendable {
                         if let f = pipeline.json.scan(raw, values: &values, arena: &texts) {
                             error = f.description
                         } else {
-                            id = Self.recordID(values[1], texts)
-                            switch values[0] {
-                            case .string(let t): span = t
-                            case nil: error = "no \"text\" field"
-                            default: error = "\"text\" is not a string"
+                            id = RecordID(json: values[1], arena: texts)
+                            switch MissingText.range(of: values[0]) {
+                            case .success(let t): span = t
+                            case .failure(let why): error = why.description
                             }
                         }
                     case .text:
@@ -334,15 +333,6 @@ public final class ScorePipeline: Sendable {
                 out.ends.append(out.bytes.count)
             }
             return out
-        }
-
-        /// A JSON id: a string, or a number as written; anything else is no id.
-        static func recordID(_ v: JSONLineScanner.Value?, _ arena: [UInt8]) -> RecordID {
-            switch v {
-            case .string(let r): .string(String(decoding: arena[r], as: UTF8.self))
-            case .number(let r): .number(String(decoding: arena[r], as: UTF8.self))
-            default: .none
-            }
         }
     }
 

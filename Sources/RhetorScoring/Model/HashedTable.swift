@@ -120,11 +120,16 @@ struct WeightAccumulator: HashedFeatureSink {
         Int(Int8(truncatingIfNeeded: x &>> (8 &* k)))
     }
 
+    /// Adds the four lanes of one bucket's codes to four accumulators.
+    @inline(__always)
+    static func addLanes(_ x: UInt32, _ s0: inout Int, _ s1: inout Int, _ s2: inout Int, _ s3: inout Int) {
+        s0 &+= lane(x, 0); s1 &+= lane(x, 1); s2 &+= lane(x, 2); s3 &+= lane(x, 3)
+    }
+
     @inline(__always)
     mutating func add(_ bucket: Int32, _ charStart: Int32, _ charEnd: Int32, _ namespace: UInt8) {
         count &+= 1
-        let x = UInt32(littleEndian: load(bucket))
-        t0 &+= Self.lane(x, 0); t1 &+= Self.lane(x, 1); t2 &+= Self.lane(x, 2); t3 &+= Self.lane(x, 3)
+        Self.addLanes(UInt32(littleEndian: load(bucket)), &t0, &t1, &t2, &t3)
     }
 
     @inline(__always)
@@ -148,8 +153,7 @@ struct WeightAccumulator: HashedFeatureSink {
     @inline(__always)
     mutating func addToGroup(_ bucket: Int32, _ charStart: Int32, _ charEnd: Int32, _ namespace: UInt8) {
         groupCount &+= 1
-        let x = UInt32(littleEndian: load(bucket))
-        g0 &+= Self.lane(x, 0); g1 &+= Self.lane(x, 1); g2 &+= Self.lane(x, 2); g3 &+= Self.lane(x, 3)
+        Self.addLanes(UInt32(littleEndian: load(bucket)), &g0, &g1, &g2, &g3)
     }
 
     @inline(__always)
