@@ -44,14 +44,11 @@ public enum ArticleReader {
             if !batch.isEmpty { _ = emit(batch) }
         case .csv:
             // Streamed in 1 MiB chunks: memory holds one chunk, one batch and the longest record.
-            var state = CSVParser.State()
-            let parser = CSVParser()
             var header: [String]?
             var batch: [ArticleRecord] = []
             var columns: (text: Int, id: Int?, date: Int?, title: Int?, source: Int?) = (-1, nil, nil, nil, nil)
             var stopped = false
             func take(_ r: CSVParser.Record) throws {
-                guard !stopped else { return }
                 guard let h = header else {
                     header = r.fields
                     func col(_ n: String) -> Int? { r.fields.firstIndex(of: n) }
@@ -74,16 +71,10 @@ public enum ArticleReader {
                     batch.removeAll(keepingCapacity: true)
                 }
             }
-            while !stopped {
-                let data = handle.readData(ofLength: 1 << 20)
-                if data.isEmpty { break }
-                let bytes = [UInt8](data)
-                try bytes.withUnsafeBufferPointer { p in
-                    var i = 0
-                    while i < p.count { if let r = state.feed(p, &i, parser) { try take(r) } }
-                }
+            try CSVParser().records(from: handle) { r in
+                try take(r)
+                return !stopped
             }
-            if !stopped, let r = state.finish() { try take(r) }
             if !stopped, !batch.isEmpty { _ = emit(batch) }
         }
     }

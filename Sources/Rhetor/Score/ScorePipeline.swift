@@ -123,8 +123,6 @@ public final class ScorePipeline: Sendable {
             }
             counts.bytes = reader.bytesRead
         case .csv:
-            var state = CSVParser.State()
-            let parser = CSVParser()
             var header: [String]?
             var textIndex = -1
             var idIndex: Int?
@@ -150,17 +148,10 @@ public final class ScorePipeline: Sendable {
                 batch.records.append(rec)
                 if batch.records.count >= options.batchSize { flush() }
             }
-            while !counts.stopped {
-                let data = input.readData(ofLength: 1 << 20)
-                if data.isEmpty { break }
-                counts.bytes += data.count
-                let bytes = [UInt8](data)
-                bytes.withUnsafeBufferPointer { p in
-                    var i = 0
-                    while i < p.count { if let r = state.feed(p, &i, parser) { take(r) } }
-                }
+            CSVParser().records(from: input, chunkRead: { counts.bytes += $0 }) { r in
+                take(r)
+                return !counts.stopped
             }
-            if !counts.stopped, let r = state.finish() { take(r) }
         }
         flush()
         return counts

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An RFC 4180 CSV parser over bytes: quoted fields may hold delimiters, doubled quotes and
 /// line breaks. Records are returned with the 1-based line on which they start.
 public struct CSVParser: Sendable {
@@ -98,5 +100,27 @@ public struct CSVParser: Sendable {
             if field.last == 0x0D { field.removeLast() }
             return endRecord(complete: !inQuotes)
         }
+    }
+}
+
+extension CSVParser {
+    /// Streams the records of `handle` to `take`, reading 1 MiB at a time (memory holds one
+    /// chunk and the record being parsed), the last record included even without a final line
+    /// break. Stops reading as soon as `take` returns false. `chunkRead` hears each chunk's size.
+    public func records(from handle: FileHandle, chunkRead: (Int) -> Void = { _ in },
+                        _ take: (Record) throws -> Bool) rethrows {
+        var state = State()
+        var going = true
+        while going {
+            let data = handle.readData(ofLength: 1 << 20)
+            if data.isEmpty { break }
+            chunkRead(data.count)
+            let bytes = [UInt8](data)
+            try bytes.withUnsafeBufferPointer { p in
+                var i = 0
+                while going, i < p.count { if let r = state.feed(p, &i, self) { going = try take(r) } }
+            }
+        }
+        if going, let r = state.finish() { _ = try take(r) }
     }
 }
