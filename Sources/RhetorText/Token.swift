@@ -37,19 +37,19 @@ public enum TokenKind: UInt8, Sendable, CustomStringConvertible {
 /// Properties of a token's spelling.
 public struct TokenFlags: OptionSet, Sendable, Hashable {
     public let rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
     /// Two or more letters, all ASCII upper case (`NEVER`).
-    public static let allCaps = TokenFlags(rawValue: 1)
+    @inlinable public static var allCaps: TokenFlags { TokenFlags(rawValue: 1) }
     /// First letter upper case.
-    public static let capitalized = TokenFlags(rawValue: 2)
+    @inlinable public static var capitalized: TokenFlags { TokenFlags(rawValue: 2) }
     /// Contains an internal hyphen (`so-called`).
-    public static let hyphenated = TokenFlags(rawValue: 4)
+    @inlinable public static var hyphenated: TokenFlags { TokenFlags(rawValue: 4) }
     /// Contains non-ASCII bytes.
-    public static let nonASCII = TokenFlags(rawValue: 8)
+    @inlinable public static var nonASCII: TokenFlags { TokenFlags(rawValue: 8) }
     /// The token is a run of `!` and `?` containing at least one `!`.
-    public static let exclamation = TokenFlags(rawValue: 16)
+    @inlinable public static var exclamation: TokenFlags { TokenFlags(rawValue: 16) }
     /// The token is a run of `!` and `?` containing at least one `?`.
-    public static let question = TokenFlags(rawValue: 32)
+    @inlinable public static var question: TokenFlags { TokenFlags(rawValue: 32) }
 }
 
 /// One token: its kind, spelling flags, the hash of its normalized form, and where it is.
@@ -84,8 +84,8 @@ public struct Token: Sendable, Hashable {
     }
 
     /// The number of bytes the token spans.
-    public var byteCount: Int { Int(byteEnd - byteStart) }
+    @inlinable public var byteCount: Int { Int(byteEnd - byteStart) }
 
     /// True for words, clitics and numbers: the tokens lexicons and n-gram features look at.
-    public var isLexical: Bool { kind == .word || kind == .clitic || kind == .number }
+    @inlinable public var isLexical: Bool { kind == .word || kind == .clitic || kind == .number }
 }

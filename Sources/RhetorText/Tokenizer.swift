@@ -37,14 +37,86 @@ public struct Tokenizer: Sendable {
         return tokens
     }
 
-    /// Tokenizes bytes, appending to `tokens` (which is emptied first) so its storage is reused.
+    /// Tokenizes bytes into an array (emptied first).
     ///
     /// - Complexity: O(n) in the number of bytes.
     public func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [Token]) {
+        let buffer = TokenBuffer(capacity: 16)
+        tokenize(bytes, into: buffer)
         tokens.removeAll(keepingCapacity: true)
-        var scanner = Scanner(bytes: bytes, fastPath: plainASCIIFastPath)
-        scanner.run(into: &tokens)
+        tokens.append(contentsOf: buffer.tokens)
     }
+
+    /// Tokenizes bytes into a reusable buffer (emptied first): the hot path, with no allocation
+    /// once the buffer has grown to the longest statement's token count.
+    ///
+    /// - Complexity: O(n) in the number of bytes.
+    public func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, into buffer: TokenBuffer) {
+        var scanner = Scanner(bytes: bytes, fastPath: plainASCIIFastPath, out: buffer)
+        scanner.run()
+        buffer.count = scanner.count
+    }
+}
+
+/// Token storage reused from statement to statement on one thread. The tokenizer writes through
+/// a raw pointer: appending to an Array checked uniqueness and capacity on every token (about a
+/// tenth of the tokenizer's instructions). One thread uses a buffer at a time (it is not
+/// Sendable), so the dynamic exclusivity checks on its properties are off.
+public final class TokenBuffer {
+    @exclusivity(unchecked) @usableFromInline var base: UnsafeMutablePointer<Token>
+    @exclusivity(unchecked) @usableFromInline var capacity: Int
+    /// The number of tokens of the last statement.
+    @exclusivity(unchecked) public internal(set) var count = 0
+
+    public init(capacity: Int = 256) {
+        self.capacity = max(16, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The tokens of the last statement; valid until the next `tokenize` into this buffer.
+    public var tokens: UnsafeBufferPointer<Token> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Doubles the capacity, keeping the first `kept` tokens.
+    func grow(keeping kept: Int) {
+        let bigger = UnsafeMutablePointer<Token>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: base, count: kept)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
+    }
+}
+
+/// Hashes of the fixed token spellings, computed once.
+private enum FixedHashes {
+    static let replacement = TermHash.term([0xEF, 0xBF, 0xBD])
+    static let url = TermHash.term(Array("<url>".utf8))
+    static let user = TermHash.term(Array("@user".utf8))
+    /// Emphasis runs hash by shape: `?`, `!`, `?!`.
+    static let question = TermHash.term([0x3F])
+    static let exclamation = TermHash.term([0x21])
+    static let both = TermHash.term([0x3F, 0x21])
+    /// Per byte: 1 lower-case ASCII letter, 2 upper-case, 4 digit, 0 anything else. Never written
+    /// after it is built, so sharing it between threads is safe.
+    nonisolated(unsafe) static let wordBytes: UnsafePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for b in 0..<256 {
+            switch UInt8(b) {
+            case 0x61...0x7A: t[b] = 1
+            case 0x41...0x5A: t[b] = 2
+            case 0x30...0x39: t[b] = 4
+            default: t[b] = 0
+            }
+        }
+        return UnsafePointer(t)
+    }()
+    /// Never written after it is built, so sharing it between threads is safe.
+    nonisolated(unsafe) static let classes: UnsafePointer<ByteClass> = {
+        let t = UnsafeMutablePointer<ByteClass>.allocate(capacity: 256)
+        for b in 0..<256 { t[b] = ByteClass.classify(UInt8(b)) }
+        return UnsafePointer(t)
+    }()
 }
 
 /// The state of one tokenizing pass.
@@ -53,23 +125,40 @@ private struct Scanner {
     let n: Int
     var i = 0
     var chars = 0
-    /// The byte-class table, held here so the hot loop does not re-check the global's lazy
+    /// The byte-class tables, held here so the hot loop does not re-check the globals' lazy
     /// initialization (`swift_once`) on every byte.
-    let table: [ByteClass]
+    let table: UnsafePointer<ByteClass>
+    let wordBytes: UnsafePointer<UInt8>
     let fastPath: Bool
+    /// Where tokens go: `out[0..<count]`, growing through `buffer`.
+    let buffer: TokenBuffer
+    var out: UnsafeMutablePointer<Token>
+    var capacity: Int
+    var count = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, fastPath: Bool) {
+    init(bytes: UnsafeBufferPointer<UInt8>, fastPath: Bool, out buffer: TokenBuffer) {
         p = bytes
         n = bytes.count
-        table = ByteClass.table
+        table = FixedHashes.classes
+        wordBytes = FixedHashes.wordBytes
         self.fastPath = fastPath
+        self.buffer = buffer
+        out = buffer.base
+        capacity = buffer.capacity
+    }
+
+    /// FNV-1a over `p[a..<b]`, finished: the term hash of bytes that need no normalizing.
+    func rawHash(_ a: Int, _ b: Int) -> UInt64 {
+        var h = TermHash.fnvOffset
+        for j in a..<b { h = TermHash.step(h, p[j]) }
+        return TermHash.fmix64(h)
     }
 
     @inline(__always) func cls(_ j: Int) -> ByteClass {
         table[Int(p[j])]
     }
 
-    mutating func run(into tokens: inout [Token]) {
+    mutating func run() {
         while i < n {
             let c = cls(i)
             switch c {
@@ -77,19 +166,19 @@ private struct Scanner {
                 i += 1
                 chars += 1
             case .upper, .lower, .digit:
-                if startsURL() { scanURL(into: &tokens) } else { scanWord(into: &tokens) }
+                if startsURL() { scanURL() } else { scanWord() }
             case .bang:
-                scanEmphasis(into: &tokens)
+                scanEmphasis()
             case .apostrophe, .hyphen, .punct:
                 if p[i] == 0x40, i + 1 < n, isWordStart(at: i + 1) {
-                    scanMention(into: &tokens)
+                    scanMention()
                 } else {
-                    scanPunctRun(into: &tokens)
+                    scanPunctRun()
                 }
             case .nonASCII:
                 let s = UTF8Scalar.decode(p, at: i)
                 guard s.valid else {
-                    emit(.invalid, i, i + s.length, chars, chars + 1, hash: TermHash.term([0xEF, 0xBF, 0xBD]), flags: .nonASCII, into: &tokens)
+                    emit(.invalid, i, i + s.length, chars, chars + 1, hash: FixedHashes.replacement, flags: .nonASCII)
                     i += s.length
                     chars += 1
                     continue
@@ -99,15 +188,17 @@ private struct Scanner {
                     i += s.length
                     chars += 1
                 case .letter:
-                    scanWord(into: &tokens)
+                    scanWord()
                 case .emoji:
-                    scanEmoji(into: &tokens)
+                    scanEmoji()
                 case .punct, .apostrophe:
                     let start = i
                     i += s.length
                     chars += 1
-                    let h = TermHash.term(Normalizer.normalize(Array(p[start..<i])))
-                    emit(.punct, start, i, chars - 1, chars, hash: h, flags: .nonASCII, into: &tokens)
+                    // A non-ASCII mark: U+2018/U+2019 normalize to `'`, nothing else changes.
+                    let h = p[start] == 0xE2 && p[start + 1] == 0x80 && (p[start + 2] == 0x98 || p[start + 2] == 0x99)
+                        ? TermHash.term([0x27]) : rawHash(start, i)
+                    emit(.punct, start, i, chars - 1, chars, hash: h, flags: .nonASCII)
                 case .joiner:
                     i += s.length
                     chars += 1
@@ -155,8 +246,8 @@ private struct Scanner {
 
     // MARK: - Scanners
 
-    mutating func scanWord(into tokens: inout [Token]) {
-        if fastPath, scanPlainASCIIWord(into: &tokens) { return }
+    mutating func scanWord() {
+        if fastPath, scanPlainASCIIWord() { return }
         let start = i
         let charStart = chars
         var lastApostrophe = -1
@@ -214,22 +305,21 @@ private struct Scanner {
         // Split a final clitic off a contraction.
         if lastApostrophe > start {
             let suffixStart = lastApostrophe + lastApostropheLen
-            let suffix = lowerASCII(suffixStart, i)
-            let clitics: Set<String> = ["s", "re", "ve", "ll", "d", "m"]
             var split = -1
-            if suffix == "t", lastApostrophe - 1 > start, p[lastApostrophe - 1] | 0x20 == 0x6E {
+            if isSuffix(suffixStart, "t"), lastApostrophe - 1 > start, p[lastApostrophe - 1] | 0x20 == 0x6E {
                 split = lastApostrophe - 1
-            } else if clitics.contains(suffix) {
+            } else if isSuffix(suffixStart, "s") || isSuffix(suffixStart, "re") || isSuffix(suffixStart, "ve")
+                        || isSuffix(suffixStart, "ll") || isSuffix(suffixStart, "d") || isSuffix(suffixStart, "m") {
                 split = lastApostrophe
             }
             if split > start {
                 let splitChars = charStart + countChars(start, split)
-                emitWord(start, split, charStart, splitChars, nonASCII: nonASCII, into: &tokens)
-                emitWord(split, i, splitChars, chars, nonASCII: lastApostropheLen > 1, clitic: true, into: &tokens)
+                emitWord(start, split, charStart, splitChars, nonASCII: nonASCII)
+                emitWord(split, i, splitChars, chars, nonASCII: lastApostropheLen > 1, clitic: true)
                 return
             }
         }
-        emitWord(start, i, charStart, chars, nonASCII: nonASCII, into: &tokens)
+        emitWord(start, i, charStart, chars, nonASCII: nonASCII)
     }
 
     /// The common case in one pass: a run of ASCII letters and digits that ends at a byte which
@@ -237,54 +327,47 @@ private struct Scanner {
     /// `scanWord` + `emitWord` would and returns true; returns false, having consumed nothing,
     /// when the run ends at a byte that needs the general rules (apostrophe, hyphen, non-ASCII,
     /// `.` or `,` after a digit, or a URL's `:`).
-    mutating func scanPlainASCIIWord(into tokens: inout [Token]) -> Bool {
+    mutating func scanPlainASCIIWord() -> Bool {
         let start = i
         var j = i
-        var upper = 0, lower = 0, digits = 0
+        // Per byte: its class bits (1 lower, 2 upper, 4 digit) OR-ed together, the upper-case
+        // count, and FNV-1a over the lower-cased byte (an upper-case letter's bit 2 becomes 0x20).
+        var seen: UInt8 = 0
+        var upper = 0
         var h = TermHash.fnvOffset
         while j < n {
             let b = p[j]
-            if b &- 0x61 < 26 {
-                lower += 1
-                h = TermHash.step(h, b)
-            } else if b &- 0x41 < 26 {
-                upper += 1
-                h = TermHash.step(h, b | 0x20)
-            } else if b &- 0x30 < 10 {
-                digits += 1
-                h = TermHash.step(h, b)
-            } else {
-                break
-            }
+            let c = wordBytes[Int(b)]
+            if c == 0 { break }
+            seen |= c
+            upper &+= Int((c &>> 1) & 1)
+            h = TermHash.step(h, b | (c & 2) &<< 4)
             j += 1
         }
         if j < n {
             switch p[j] {
             case 0x27, 0x2D, 0x80...: return false
-            case 0x2C where digits > 0, 0x2E where digits > 0: return false
+            case 0x2C where seen & 4 != 0, 0x2E where seen & 4 != 0: return false
             default: break
             }
         }
         var flags: TokenFlags = []
-        if p[start] &- 0x41 < 26 { flags.insert(.capitalized) }
-        if upper >= 2, lower == 0 { flags.insert(.allCaps) }
-        let kind: TokenKind = digits > 0 && upper + lower == 0 ? .number : .word
-        emit(kind, start, j, chars, chars + (j - start), hash: TermHash.fmix64(h), flags: flags, into: &tokens)
+        if wordBytes[Int(p[start])] == 2 { flags.insert(.capitalized) }
+        if upper >= 2, seen & 1 == 0 { flags.insert(.allCaps) }
+        let kind: TokenKind = seen == 4 ? .number : .word
+        emit(kind, start, j, chars, chars + (j - start), hash: TermHash.fmix64(h), flags: flags)
         chars += j - start
         i = j
         return true
     }
 
-    /// The ASCII-lower-cased text of bytes `a..<b`, or "" if they are not all ASCII letters.
-    func lowerASCII(_ a: Int, _ b: Int) -> String {
-        guard b - a <= 3 else { return "" }
-        var s = ""
-        for j in a..<b {
-            let c = cls(j)
-            guard c == .upper || c == .lower else { return "" }
-            s.unicodeScalars.append(Unicode.Scalar(p[j] | 0x20))
+    /// True when bytes `a..<i` (the end of the word being scanned) are `suffix` in any ASCII case.
+    func isSuffix(_ a: Int, _ suffix: StaticString) -> Bool {
+        guard i - a == suffix.utf8CodeUnitCount else { return false }
+        return suffix.withUTF8Buffer { s in
+            for k in 0..<s.count where p[a + k] | 0x20 != s[k] || cls(a + k) != .lower && cls(a + k) != .upper { return false }
+            return true
         }
-        return s
     }
 
     /// The number of code points in the valid UTF-8 bytes `a..<b`.
@@ -294,7 +377,7 @@ private struct Scanner {
         return count
     }
 
-    mutating func emitWord(_ a: Int, _ b: Int, _ ca: Int, _ cb: Int, nonASCII: Bool, clitic: Bool = false, into tokens: inout [Token]) {
+    mutating func emitWord(_ a: Int, _ b: Int, _ ca: Int, _ cb: Int, nonASCII: Bool, clitic: Bool = false) {
         var flags: TokenFlags = nonASCII ? [.nonASCII] : []
         var upper = 0
         var lower = 0
@@ -336,10 +419,10 @@ private struct Scanner {
         }
         if upper >= 2, lower == 0, other == 0 { flags.insert(.allCaps) }
         let kind: TokenKind = clitic ? .clitic : (digits > 0 && upper + lower + other == 0 ? .number : .word)
-        emit(kind, a, b, ca, cb, hash: TermHash.fmix64(h), flags: flags, into: &tokens)
+        emit(kind, a, b, ca, cb, hash: TermHash.fmix64(h), flags: flags)
     }
 
-    mutating func scanURL(into tokens: inout [Token]) {
+    mutating func scanURL() {
         let start = i
         let charStart = chars
         while i < n {
@@ -354,10 +437,10 @@ private struct Scanner {
             }
             chars += 1
         }
-        emit(.url, start, i, charStart, chars, hash: TermHash.term(Array("<url>".utf8)), flags: [], into: &tokens)
+        emit(.url, start, i, charStart, chars, hash: FixedHashes.url, flags: [])
     }
 
-    mutating func scanMention(into tokens: inout [Token]) {
+    mutating func scanMention() {
         let start = i
         let charStart = chars
         i += 1
@@ -371,10 +454,10 @@ private struct Scanner {
                 break
             }
         }
-        emit(.mention, start, i, charStart, chars, hash: TermHash.term(Array("@user".utf8)), flags: [], into: &tokens)
+        emit(.mention, start, i, charStart, chars, hash: FixedHashes.user, flags: [])
     }
 
-    mutating func scanEmphasis(into tokens: inout [Token]) {
+    mutating func scanEmphasis() {
         let start = i
         var flags: TokenFlags = []
         while i < n, cls(i) == .bang {
@@ -384,22 +467,21 @@ private struct Scanner {
         let len = i - start
         chars += len
         // Hash the run by its shape (`!`, `?`, `?!`), not its length: length is a rule feature.
-        var shape: [UInt8] = []
-        if flags.contains(.question) { shape.append(0x3F) }
-        if flags.contains(.exclamation) { shape.append(0x21) }
-        emit(.emphasis, start, i, chars - len, chars, hash: TermHash.term(shape), flags: flags, run: len, into: &tokens)
+        let shape = flags.contains(.question)
+            ? (flags.contains(.exclamation) ? FixedHashes.both : FixedHashes.question) : FixedHashes.exclamation
+        emit(.emphasis, start, i, chars - len, chars, hash: shape, flags: flags, run: len)
     }
 
-    mutating func scanPunctRun(into tokens: inout [Token]) {
+    mutating func scanPunctRun() {
         let start = i
         let byte = p[i]
         while i < n, p[i] == byte { i += 1 }
         let len = i - start
         chars += len
-        emit(.punct, start, i, chars - len, chars, hash: TermHash.term(Array(p[start..<i])), flags: [], into: &tokens)
+        emit(.punct, start, i, chars - len, chars, hash: rawHash(start, i), flags: [])
     }
 
-    mutating func scanEmoji(into tokens: inout [Token]) {
+    mutating func scanEmoji() {
         let start = i
         let charStart = chars
         var s = UTF8Scalar.decode(p, at: i)
@@ -429,15 +511,21 @@ private struct Scanner {
             }
             break
         }
-        emit(.emoji, start, i, charStart, chars, hash: TermHash.term(Array(p[start..<i])), flags: .nonASCII, into: &tokens)
+        emit(.emoji, start, i, charStart, chars, hash: rawHash(start, i), flags: .nonASCII)
     }
 
     @inline(__always)
-    func emit(_ kind: TokenKind, _ a: Int, _ b: Int, _ ca: Int, _ cb: Int, hash: UInt64, flags: TokenFlags, run: Int = 0, into tokens: inout [Token]) {
-        tokens.append(Token(
+    mutating func emit(_ kind: TokenKind, _ a: Int, _ b: Int, _ ca: Int, _ cb: Int, hash: UInt64, flags: TokenFlags, run: Int = 0) {
+        if count == capacity {
+            buffer.grow(keeping: count)
+            out = buffer.base
+            capacity = buffer.capacity
+        }
+        (out + count).initialize(to: Token(
             byteStart: Int32(truncatingIfNeeded: a), byteEnd: Int32(truncatingIfNeeded: b),
             charStart: Int32(truncatingIfNeeded: ca), charEnd: Int32(truncatingIfNeeded: cb),
             hash: hash, kind: kind, flags: flags, runLength: UInt16(clamping: run)
         ))
+        count += 1
     }
 }

@@ -54,12 +54,25 @@ struct Quotes: ParsableCommand {
             let out = FileHandle.standardOutput
             if outputFormat == .csv { out.write(Data(QuotePipeline.csvHeader.utf8)) }
             var counts = QuotePipeline.Counts()
+            // With two or more threads, batch k is processed while batch k+1 is read.
+            let overlap = BatchOverlap<([UInt8], QuotePipeline.Counts)>(enabled: pipeline.threads > 1)
+            func deliver(_ done: ([UInt8], QuotePipeline.Counts)) -> Bool {
+                out.write(Data(done.0))
+                counts.add(done.1)
+                progress.show(records: counts.articles + counts.failed, bytes: counts.textBytes, since: started)
+                return !counts.stopped
+            }
             for (h, fmt, path) in inputs {
                 try ArticleReader.read(handle: h, format: fmt, path: path, id: id, date: date, deferJSON: true) { batch in
-                    out.write(Data(pipeline.render(batch, counts: &counts)))
-                    progress.show(records: counts.articles + counts.failed, bytes: counts.textBytes, since: started)
-                    return !counts.stopped
+                    guard overlap.finish(deliver) else { return false }
+                    overlap.start {
+                        var batchCounts = QuotePipeline.Counts()
+                        let bytes = pipeline.render(batch, counts: &batchCounts)
+                        return (bytes, batchCounts)
+                    }
+                    return true
                 }
+                _ = overlap.finish(deliver)
                 if counts.stopped { break }
             }
             progress.clear()

@@ -10,20 +10,27 @@ public struct JSONWriter {
     /// reaches here (Swift strings are valid).
     public mutating func string(_ s: String) {
         bytes.append(0x22)
+        Self.escape(s) { bytes.append($0) }
+        bytes.append(0x22)
+    }
+
+    /// The JSON escaping of a string's bytes (without the quotes), one byte at a time.
+    @inline(__always)
+    static func escape(_ s: String, _ emit: (UInt8) -> Void) {
         for b in s.utf8 {
             switch b {
-            case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
-            case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
-            case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
+            case 0x22: emit(0x5C); emit(0x22)
+            case 0x5C: emit(0x5C); emit(0x5C)
+            case 0x0A: emit(0x5C); emit(0x6E)
+            case 0x0D: emit(0x5C); emit(0x72)
+            case 0x09: emit(0x5C); emit(0x74)
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
-            default: bytes.append(b)
+                let hex: StaticString = "0123456789abcdef"
+                emit(0x5C); emit(0x75); emit(0x30); emit(0x30)
+                emit(hex.utf8Start[Int(b >> 4)]); emit(hex.utf8Start[Int(b & 15)])
+            default: emit(b)
             }
         }
-        bytes.append(0x22)
     }
 
     /// A number rounded to `decimals` places, written without exponent (`-0` becomes `0`),
@@ -42,48 +49,65 @@ public struct JSONWriter {
     /// Powers of ten, exact in Double and Int64, for `decimals` 0...8.
     static let powers: [Double] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
 
-    /// Writes the digits straight into `out`: no intermediate strings or arrays.
+    /// Appends `x` rounded to `decimals` places (the format `number` describes).
     static func appendNumber(_ x: Double, decimals: Int, to out: inout [UInt8]) {
-        guard x.isFinite, decimals >= 0, decimals < powers.count, abs(x) < 9e15 / powers[decimals] else {
-            out.append(contentsOf: x.isFinite ? Array(String(x).utf8) : Array("null".utf8))
-            return
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: LineCursor.numberBytes) { buffer in
+            let n = writeNumber(x, decimals: decimals, to: buffer.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<n]))
         }
-        let r = Int64((x * powers[decimals]).rounded())
-        if r == 0 { out.append(0x30); return }
-        if r < 0 { out.append(0x2D) }
-        let scale = UInt64(powers[decimals])
-        let magnitude = r.magnitude
-        appendDigits(magnitude / scale, minimumCount: 1, to: &out)
-        var fraction = magnitude % scale
-        guard fraction != 0 else { return }
-        var width = decimals
-        while fraction % 10 == 0 { fraction /= 10; width -= 1 }
-        out.append(0x2E)
-        appendDigits(fraction, minimumCount: width, to: &out)
     }
 
-    /// Decimal digits of `v`, zero-padded on the left to `minimumCount`.
-    static func appendDigits(_ v: UInt64, minimumCount: Int, to out: inout [UInt8]) {
-        // Least significant first into a 24-byte stack buffer (a UInt64 has at most 20 digits),
-        // then one append; `% 10` and `/ 10` compile to multiplications.
-        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &buffer) { raw in
-            var i = raw.count
-            var rest = v
-            let minimum = min(minimumCount, raw.count)
-            repeat {
-                i -= 1
-                raw[i] = 0x30 &+ UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-            } while rest > 0 || raw.count - i < minimum
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i...]))
+    /// Writes the text of `x` rounded to `decimals` places to `p` (room for
+    /// `LineCursor.numberBytes`) and returns its length: no intermediate strings or arrays.
+    static func writeNumber(_ x: Double, decimals: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        guard x.isFinite, decimals >= 0, decimals < powers.count, abs(x) < 9e15 / powers[decimals] else {
+            // At most 24 bytes ("-1.7976931348623157e+308").
+            let text = x.isFinite ? String(x) : "null"
+            var n = 0
+            for b in text.utf8 { p[n] = b; n += 1 }
+            return n
         }
+        let r = Int64((x * powers[decimals]).rounded())
+        if r == 0 { p[0] = 0x30; return 1 }
+        var n = 0
+        if r < 0 { p[0] = 0x2D; n = 1 }
+        let scale = UInt64(powers[decimals])
+        let magnitude = r.magnitude
+        n += writeDigits(magnitude / scale, minimumCount: 1, to: p + n)
+        var fraction = magnitude % scale
+        guard fraction != 0 else { return n }
+        var width = decimals
+        while fraction % 10 == 0 { fraction /= 10; width -= 1 }
+        p[n] = 0x2E
+        n += 1
+        return n + writeDigits(fraction, minimumCount: width, to: p + n)
+    }
+
+    /// Writes the decimal digits of `v`, zero-padded on the left to `minimumCount` (at most 20),
+    /// to `p` and returns how many.
+    @inline(__always)
+    static func writeDigits(_ v: UInt64, minimumCount: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var count = 1
+        var rest = v / 10
+        while rest > 0 { count += 1; rest /= 10 }
+        count = max(count, min(minimumCount, 20))
+        rest = v
+        var i = count
+        // `% 10` and `/ 10` compile to multiplications.
+        while i > 0 {
+            i -= 1
+            p[i] = 0x30 &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        }
+        return count
     }
 
     /// An integer in decimal.
     public static func appendInteger(_ n: Int, to out: inout [UInt8]) {
-        if n < 0 { out.append(0x2D) }
-        appendDigits(UInt64(n.magnitude), minimumCount: 1, to: &out)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: LineCursor.numberBytes) { buffer in
+            let k = LineCursor.writeInteger(n, to: buffer.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<k]))
+        }
     }
 
     /// A record id: a JSON string, a number as written, or null.
@@ -122,5 +146,91 @@ public struct JSONWriter {
     public mutating func key(_ k: String) {
         string(k)
         bytes.append(0x3A)
+    }
+}
+
+/// A short output line built in a fixed stack buffer and appended to the output in one call.
+///
+/// A score line has a dozen pieces; appending each to an Array checks uniqueness and capacity
+/// every time, which cost more than formatting the numbers. Writes past the capacity set
+/// `overflowed` and are dropped: the caller then writes the line the general way.
+struct LineCursor {
+    /// Room every number needs (`JSONWriter.writeNumber`): 24 bytes at most, rounded up.
+    static let numberBytes = 32
+
+    let base: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+    var count = 0
+    var overflowed = false
+
+    /// Runs `body` on a cursor over a stack buffer of `capacity` bytes and appends what it wrote
+    /// to `out`; false (and nothing appended) when the line did not fit.
+    static func build(capacity: Int, appendingTo out: inout [UInt8], _ body: (inout LineCursor) -> Void) -> Bool {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var cursor = LineCursor(base: buffer.baseAddress!, capacity: capacity)
+            body(&cursor)
+            guard !cursor.overflowed else { return false }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<cursor.count]))
+            return true
+        }
+    }
+
+    @inline(__always)
+    mutating func room(_ n: Int) -> Bool {
+        if count + n > capacity { overflowed = true }
+        return !overflowed
+    }
+
+    @inline(__always)
+    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard room(bytes.count) else { return }
+        (base + count).update(from: bytes.baseAddress!, count: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always)
+    mutating func put(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { put($0) }
+    }
+
+    @inline(__always)
+    mutating func put(_ s: StaticString) {
+        put(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    mutating func integer(_ n: Int) {
+        guard room(Self.numberBytes) else { return }
+        count += Self.writeInteger(n, to: base + count)
+    }
+
+    mutating func number(_ x: Double, decimals: Int) {
+        guard room(Self.numberBytes) else { return }
+        count += JSONWriter.writeNumber(x, decimals: decimals, to: base + count)
+    }
+
+    /// A record id as `JSONWriter.appendID` writes it.
+    mutating func id(_ id: RecordID) {
+        switch id {
+        case .string(let s):
+            // Escaping at most sextuples a byte.
+            guard room(2 + 6 * s.utf8.count) else { return }
+            base[count] = 0x22; count += 1
+            JSONWriter.escape(s) { base[count] = $0; count += 1 }
+            base[count] = 0x22; count += 1
+        case .number(let s):
+            guard room(s.utf8.count) else { return }
+            for b in s.utf8 { base[count] = b; count += 1 }
+        case .integer(let n): integer(n)
+        case .none: put("null")
+        }
+    }
+
+    /// Writes `n` in decimal to `p` (room for `numberBytes`) and returns the length.
+    static func writeInteger(_ n: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        if n < 0 {
+            p[0] = 0x2D
+            return 1 + JSONWriter.writeDigits(UInt64(n.magnitude), minimumCount: 1, to: p + 1)
+        }
+        return JSONWriter.writeDigits(UInt64(n), minimumCount: 1, to: p)
     }
 }

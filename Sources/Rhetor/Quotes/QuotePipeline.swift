@@ -91,6 +91,15 @@ public final class QuotePipeline: Sendable {
         /// True when --strict stopped the run at a failed article.
         public var stopped = false
         public init() {}
+
+        /// Adds the counts of a later batch.
+        public mutating func add(_ later: Counts) {
+            articles += later.articles
+            failed += later.failed
+            quotes += later.quotes
+            textBytes += later.textBytes
+            stopped = stopped || later.stopped
+        }
     }
 
     /// The CSV header line.

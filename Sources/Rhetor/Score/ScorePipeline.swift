@@ -83,11 +83,6 @@ public final class ScorePipeline: Sendable {
             var id: RecordID = .none
             var error: String?
         }
-
-        mutating func removeAll() {
-            bytes.removeAll(keepingCapacity: true)
-            records.removeAll(keepingCapacity: true)
-        }
     }
 
     /// Scores every record from `input`, calling `write` with output bytes batch by batch.
@@ -101,14 +96,23 @@ public final class ScorePipeline: Sendable {
         var batch = Batch()
         // One worker per thread for the whole run: their scratch (and word cache) stay warm.
         let workers = (0..<max(1, options.threads)).map { _ in BlockWorker(pipeline: self) }
-        /// Scores and writes the batch; false when --strict met an error and the run must stop.
+        // With two or more threads, batch k is scored while batch k+1 is read.
+        let overlap = BatchOverlap<[BlockOutput]>(enabled: options.threads > 1)
+        /// Writes a scored batch; false when --strict met an error and the run must stop.
+        func deliver(_ rendered: [BlockOutput]) -> Bool {
+            write(assemble(rendered, counts: &counts))
+            progress?(counts)
+            return !counts.stopped
+        }
+        /// Writes the batch in flight and starts scoring this one; false when the run must stop.
         @discardableResult
         func flush() -> Bool {
             guard !batch.records.isEmpty, !counts.stopped else { return !counts.stopped }
-            write(process(batch, workers: workers, counts: &counts))
-            batch.removeAll()
-            progress?(counts)
-            return !counts.stopped
+            guard overlap.finish(deliver) else { return false }
+            let full = batch
+            batch = Batch()
+            overlap.start { self.render(full, workers: workers) }
+            return true
         }
         switch options.inputFormat {
         case .text, .jsonl:
@@ -154,6 +158,7 @@ public final class ScorePipeline: Sendable {
             }
         }
         flush()
+        _ = overlap.finish(deliver)
         return counts
     }
 
@@ -180,7 +185,9 @@ public final class ScorePipeline: Sendable {
 
     /// Scores one batch and renders it; the bytes do not depend on `options.threads`. With
     /// --strict, output stops after the first record that failed.
-    func process(_ batch: Batch, workers: [BlockWorker], counts: inout ScoreCounts) -> [UInt8] {
+    /// Scores and renders a batch, block by block on the workers (block `b` on worker
+    /// `b mod threads`); the output of each block does not depend on which worker made it.
+    func render(_ batch: Batch, workers: [BlockWorker]) -> [BlockOutput] {
         let block = BatchScorer.blockSize
         let n = batch.records.count
         let blocks = (n + block - 1) / block
@@ -200,6 +207,12 @@ public final class ScorePipeline: Sendable {
                 }
             }
         }
+        return rendered
+    }
+
+    /// Joins rendered blocks in input order and counts them; with --strict, stops after the
+    /// first failed record.
+    func assemble(_ rendered: [BlockOutput], counts: inout ScoreCounts) -> [UInt8] {
         var result: [UInt8] = []
         result.reserveCapacity(rendered.reduce(0) { $0 + $1.bytes.count })
         for r in rendered {
@@ -331,6 +344,22 @@ public final class ScorePipeline: Sendable {
     func render(line: Int, id: RecordID, logits: UnsafeBufferPointer<Float>, text: () -> String, into out: inout [UInt8]) {
         let model = scorer.model
         switch options.outputFormat {
+        case .jsonl where !options.explain:
+            // The usual line, built on the stack; an id too long for the buffer goes the general way.
+            let fits = LineCursor.build(capacity: 512, appendingTo: &out) { c in
+                c.put(#"{"line":"#)
+                c.integer(line)
+                c.put(#","id":"#)
+                c.id(id)
+                for o in 0..<outputKeys.count {
+                    c.put(outputKeys[o])
+                    c.number(Double(scorer.link(logits[o], output: o)), decimals: 4)
+                }
+                c.put(#","model":"#)
+                c.put(modelTagJSON)
+                c.put("}\n")
+            }
+            if !fits { fallthrough }
         case .jsonl:
             out.append(contentsOf: #"{"line":"#.utf8)
             JSONWriter.appendInteger(line, to: &out)

@@ -46,7 +46,7 @@ public struct Evidence: Sendable, Equatable {
 /// Swift would run on every access to these class properties (~8 per statement, each a
 /// thread-local lookup) are turned off: `@exclusivity(unchecked)`.
 public final class ExtractionScratch {
-    @exclusivity(unchecked) var tokens: [Token] = []
+    let tokens = TokenBuffer()
     @exclusivity(unchecked) var matches: [FeatureExtractor.Match] = []
     /// The hashed buckets of the last statement.
     @exclusivity(unchecked) public internal(set) var buckets: [Int32] = []
@@ -54,9 +54,9 @@ public final class ExtractionScratch {
     @exclusivity(unchecked) var evidence: [Evidence] = []
     @exclusivity(unchecked) var origins: [(Int32, Int32, UInt8)] = []
     /// Group totals of recently seen words, for the batch scorer (see `WordCache`).
-    var wordCache: WordCache?
+    @exclusivity(unchecked) var wordCache: WordCache?
     /// The table the cached totals came from (a cache serves one model only).
-    var wordCacheTable: HashedTable?
+    @exclusivity(unchecked) var wordCacheTable: HashedTable?
 
     public init() {}
 }
@@ -142,11 +142,12 @@ public struct FeatureExtractor: Sendable {
     /// the hashed buckets to `scratch.buckets`, and returns the value every hashed feature takes
     /// (1/sqrt(count)). With `explain`, evidence and feature origins go to the scratch too.
     public func extract(bytes: UnsafeBufferPointer<UInt8>, scratch: ExtractionScratch, dense: UnsafeMutablePointer<Float>, explain: Bool) -> Float {
-        tokenizer.tokenize(bytes, into: &scratch.tokens)
+        tokenizer.tokenize(bytes, into: scratch.tokens)
         scratch.evidence.removeAll(keepingCapacity: true)
         scratch.origins.removeAll(keepingCapacity: true)
         scratch.buckets.removeAll(keepingCapacity: true)
-        return scratch.tokens.withUnsafeBufferPointer { tb in
+        let tb = scratch.tokens.tokens
+        do {
             applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: explain)
             hash(tokens: tb, bytes: bytes, scratch: scratch, explain: explain)
             return scratch.buckets.isEmpty ? 0 : 1 / Float(scratch.buckets.count).squareRoot()
@@ -179,7 +180,8 @@ public struct FeatureExtractor: Sendable {
                 if t.flags.contains(.exclamation) { exclamations += Int(t.runLength) }
                 if t.flags.contains(.question), !t.flags.contains(.exclamation) { questions += Int(t.runLength) }
             }
-            if let m = lexicons.longestMatch(tokens, at: i) {
+            // Most tokens start no lexicon entry: the filter bit answers without a call.
+            if lexicons.table.mayContain(t.hash), let m = lexicons.longestMatch(tokens, at: i) {
                 matches.append(Match(start: i, length: m.length, entry: m.entry))
                 for k in i + 1..<i + m.length where tokens[k].isLexical { lexical += 1 }
                 i += m.length
@@ -210,26 +212,26 @@ public struct FeatureExtractor: Sendable {
                 switch pe.modifier {
                 case .negator where distance <= rules.negationScope && negation == 1:
                     negation = pe.modifierWeight
-                    applied.append("negated")
+                    if explain { applied.append("negated") }
                 case .intensifier where distance <= 3, .dampener where distance <= 3:
                     let decay: Float = distance == 1 ? 1 : (distance == 2 ? rules.modifierDecay2 : rules.modifierDecay3)
                     scale *= 1 + pe.modifierWeight * decay
-                    applied.append(pe.modifier == .intensifier ? "intensified" : "dampened")
+                    if explain { applied.append(pe.modifier == .intensifier ? "intensified" : "dampened") }
                 default: break
                 }
                 back -= 1
             }
             if mixedCase, tokens[m.start].flags.contains(.allCaps) {
                 scale *= 1 + rules.allCapsBoost
-                applied.append("allcaps")
+                if explain { applied.append("allcaps") }
             }
             if let c = firstContrast {
                 if m.start < c.start {
                     scale *= rules.contrastBefore
-                    applied.append("before-contrast")
+                    if explain { applied.append("before-contrast") }
                 } else if m.start > c.start {
                     scale *= lexicons.entries[c.entry].modifierWeight
-                    applied.append("after-contrast")
+                    if explain { applied.append("after-contrast") }
                 }
             }
             let first = tokens[m.start]
@@ -517,12 +519,13 @@ extension FeatureExtractor {
     /// scratch's word cache when seen before). Writes `scales[o] x (code sum) / sqrt(count)` to
     /// `sums[0..<table.outputs]`: exactly what `HashedTable.sum` over the recorded buckets gives.
     public func extractSummingHashed(bytes: UnsafeBufferPointer<UInt8>, scratch: ExtractionScratch, dense: UnsafeMutablePointer<Float>, table: HashedTable, sums: UnsafeMutablePointer<Float>) {
-        tokenizer.tokenize(bytes, into: &scratch.tokens)
+        tokenizer.tokenize(bytes, into: scratch.tokens)
         scratch.evidence.removeAll(keepingCapacity: true)
         var charBuffer: [UInt8] = []
         swap(&charBuffer, &scratch.chars)
         defer { swap(&charBuffer, &scratch.chars) }
-        scratch.tokens.withUnsafeBufferPointer { tb in
+        let tb = scratch.tokens.tokens
+        do {
             applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
             var codes = (0, 0, 0, 0)
             var count = 0

@@ -257,12 +257,19 @@ public struct PhraseTable: Sendable {
         mask = cap - 1
     }
 
+    /// False when `key` is certainly absent (one bit of the filter); true when it may be stored.
+    @inlinable @inline(__always)
+    public func mayContain(_ key: UInt64) -> Bool {
+        let k = key == 0 ? 1 : key
+        let f = Int(truncatingIfNeeded: k >> (64 - Self.filterBits))
+        return filter[f >> 6] & (1 << UInt64(f & 63)) != 0
+    }
+
     /// The value stored for `key`, or nil.
     @inlinable
     public func find(_ key: UInt64) -> Int? {
         let k = key == 0 ? 1 : key
-        let f = Int(truncatingIfNeeded: k >> (64 - Self.filterBits))
-        guard filter[f >> 6] & (1 << UInt64(f & 63)) != 0 else { return nil }
+        guard mayContain(k) else { return nil }
         var slot = Int(truncatingIfNeeded: k) & mask
         while true {
             let s = keys[slot]

@@ -2,16 +2,17 @@ import Foundation
 import _RhetorKernels
 
 /// Reads a file descriptor in fixed-size chunks and hands out complete lines with their
-/// 1-based numbers, so memory stays bounded by the chunk size plus the longest line.
+/// 1-based numbers, so memory stays bounded by the chunk size plus the longest line. One thread
+/// reads at a time (it is not Sendable), so the dynamic exclusivity checks on its state are off.
 public final class LineReader {
     let handle: FileHandle
     let chunkSize: Int
-    var buffer: [UInt8] = []
-    var position = 0
-    var eof = false
-    public private(set) var lineNumber = 0
+    @exclusivity(unchecked) var buffer: [UInt8] = []
+    @exclusivity(unchecked) var position = 0
+    @exclusivity(unchecked) var eof = false
+    @exclusivity(unchecked) public private(set) var lineNumber = 0
     /// Bytes consumed so far (for progress reports).
-    public private(set) var bytesRead = 0
+    @exclusivity(unchecked) public private(set) var bytesRead = 0
 
     public init(handle: FileHandle, chunkSize: Int = 1 << 20) {
         self.handle = handle
