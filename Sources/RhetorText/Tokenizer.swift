@@ -41,7 +41,8 @@ public struct Tokenizer: Sendable {
     ///
     /// - Complexity: O(n) in the number of bytes.
     public func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [Token]) {
-        let buffer = TokenBuffer(capacity: 16)
+        // About one token per five bytes of prose: sized so a typical text never regrows.
+        let buffer = TokenBuffer(capacity: bytes.count / 4 + 16)
         tokenize(bytes, into: buffer)
         tokens.removeAll(keepingCapacity: true)
         tokens.append(contentsOf: buffer.tokens)

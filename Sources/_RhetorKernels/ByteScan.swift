@@ -15,9 +15,10 @@ public enum ByteScan {
     ///
     ///     i = from
     ///     while i + 16 <= n:                      # SIMD16: 16 compares, one any()
-    ///         if any(load16(i) == byte): break
+    ///         m = load16(i) .== byte
+    ///         if any(m): return i + firstLane(m)  # the mask's first 0xFF byte
     ///         i += 16
-    ///     return scalar scan from i               # the hit's block and the tail
+    ///     return scalar scan from i               # the tail
     ///
     /// PERF NOTES: SIMD16<UInt8> `.==` and `any` lower to pcmpeqb + pmovmskb on baseline x86-64
     /// (../shared/PERFORMANCE.md: SIMD32/64 operators go lane by lane in Swift 6.3, so 16 it is).
@@ -29,7 +30,7 @@ public enum ByteScan {
     @inlinable
     public static func firstIndexSIMD(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
         let needle = SIMD16<UInt8>(repeating: byte)
-        return firstMatchSIMD(in: bytes, from: from, block: { any($0 .== needle) }, byte: { $0 == byte })
+        return firstMatchSIMD(in: bytes, from: from, block: { $0 .== needle }, byte: { $0 == byte })
     }
 
     /// The scalar twin of `firstIndexSIMD`.
@@ -40,17 +41,19 @@ public enum ByteScan {
 
     // MARK: - The skeleton of the "first byte of a class" kernels
 
-    /// The first index `>= from` whose byte satisfies `byte`, skipping 16-byte blocks for which
-    /// `block` (the same test on all lanes at once) is false; `bytes.count` when there is none.
-    /// Inlined into each kernel, so `block` compiles to that kernel's own vector compares.
+    /// The first index `>= from` whose byte satisfies `byte`, testing 16-byte blocks with
+    /// `block` (the same test on all lanes at once) and locating the first hit in a block from
+    /// its lane mask; `bytes.count` when there is none. Inlined into each kernel, so `block`
+    /// compiles to that kernel's own vector compares.
     @inlinable @inline(__always)
-    static func firstMatchSIMD(in bytes: UnsafeBufferPointer<UInt8>, from: Int, block: (SIMD16<UInt8>) -> Bool, byte: (UInt8) -> Bool) -> Int {
+    static func firstMatchSIMD(in bytes: UnsafeBufferPointer<UInt8>, from: Int, block: (SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>>, byte: (UInt8) -> Bool) -> Int {
         let n = bytes.count
         guard let base = bytes.baseAddress, from < n else { return n }
         var i = max(0, from)
         let raw = UnsafeRawPointer(base)
         while i + 16 <= n {
-            if block(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)) { break }
+            let hits = block(raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self))
+            if any(hits) { return i + firstLane(hits) }
             i += 16
         }
         while i < n {
@@ -58,6 +61,18 @@ public enum ByteScan {
             i += 1
         }
         return n
+    }
+
+    /// The first true lane of a mask with at least one: the mask as bytes (0 or 0xFF, a
+    /// bitcast that stays in vector registers), read as two little-endian words, and the first
+    /// set bit's byte. PERF NOTES: Swift has no movemask; rescanning the block byte by byte
+    /// after a hit cost ~40 instructions, this ~8.
+    @inlinable @inline(__always)
+    static func firstLane(_ mask: SIMDMask<SIMD16<Int8>>) -> Int {
+        let words = unsafeBitCast(unsafeBitCast(mask, to: SIMD16<Int8>.self), to: SIMD2<UInt64>.self)
+        let lo = UInt64(littleEndian: words[0])
+        if lo != 0 { return lo.trailingZeroBitCount &>> 3 }
+        return 8 &+ (UInt64(littleEndian: words[1]).trailingZeroBitCount &>> 3)
     }
 
     /// The plain byte loop every scalar twin is.
@@ -77,7 +92,8 @@ public enum ByteScan {
     ///
     ///     i = from
     ///     while i + 16 <= n:
-    ///         if any(load16(i) .>= 0x80): break   # compare as unsigned bytes
+    ///         m = load16(i) .>= 0x80              # compare as unsigned bytes
+    ///         if any(m): return i + firstLane(m) - from
     ///         i += 16
     ///     scalar scan from i
     @inlinable
@@ -94,8 +110,8 @@ public enum ByteScan {
         let limit = SIMD16<UInt8>(repeating: 0x80)
         let raw = UnsafeRawPointer(base)
         while i + 16 <= n {
-            let block = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            if any(block .>= limit) { break }
+            let high = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) .>= limit
+            if any(high) { return i + firstLane(high) - start }
             i += 16
         }
         while i < n, base[i] < 0x80 { i += 1 }
@@ -119,7 +135,8 @@ public enum ByteScan {
     ///     i = from
     ///     while i + 16 <= n:
     ///         v = load16(i)
-    ///         if any((v .== 0x22) .| (v .== 0x5C) .| (v .< 0x20)): break
+    ///         m = (v .== 0x22) .| (v .== 0x5C) .| (v .< 0x20)
+    ///         if any(m): return i + firstLane(m)
     ///         i += 16
     ///     scalar scan from i
     @inlinable
@@ -132,7 +149,7 @@ public enum ByteScan {
         let quote = SIMD16<UInt8>(repeating: 0x22)
         let backslash = SIMD16<UInt8>(repeating: 0x5C)
         let space = SIMD16<UInt8>(repeating: 0x20)
-        return firstMatchSIMD(in: bytes, from: from, block: { v in any((v .== quote) .| (v .== backslash) .| (v .< space)) },
+        return firstMatchSIMD(in: bytes, from: from, block: { v in (v .== quote) .| (v .== backslash) .| (v .< space) },
                               byte: isJSONStringStop)
     }
 
@@ -154,7 +171,8 @@ public enum ByteScan {
     ///     i = from
     ///     while i + 16 <= n:
     ///         v = load16(i)
-    ///         if any((v .== 0x22) .| (v .== 0x27) .| (v .== 0xC2) .| (v .== 0xE2)): break
+    ///         m = (v .== 0x22) .| (v .== 0x27) .| (v .== 0xC2) .| (v .== 0xE2)
+    ///         if any(m): return i + firstLane(m)
     ///         i += 16
     ///     scalar scan from i
     @inlinable
@@ -166,7 +184,7 @@ public enum ByteScan {
     public static func quoteMarkCandidateSIMD(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
         let dq = SIMD16<UInt8>(repeating: 0x22), sq = SIMD16<UInt8>(repeating: 0x27)
         let c2 = SIMD16<UInt8>(repeating: 0xC2), e2 = SIMD16<UInt8>(repeating: 0xE2)
-        return firstMatchSIMD(in: bytes, from: from, block: { v in any((v .== dq) .| (v .== sq) .| (v .== c2) .| (v .== e2)) },
+        return firstMatchSIMD(in: bytes, from: from, block: { v in (v .== dq) .| (v .== sq) .| (v .== c2) .| (v .== e2) },
                               byte: isQuoteMarkCandidate)
     }
 

@@ -144,3 +144,21 @@ func texts(_ s: String) -> [String] {
         #expect(fast.tokenize(bytes) == general.tokenize(bytes))
     }
 }
+
+/// The reusable token buffer: it grows past its capacity without losing tokens, and a reused
+/// buffer holds only the last statement's tokens.
+@Suite struct TokenBufferTests {
+    @Test func growsAndIsReused() {
+        let long = String(repeating: "Word, 12 ‘ok’ don't! ", count: 200)
+        let buffer = TokenBuffer(capacity: 16)
+        var copy = long
+        copy.withUTF8 { Tokenizer().tokenize($0, into: buffer) }
+        let expected = Tokenizer().tokenize(long)
+        #expect(buffer.count == expected.count)
+        #expect(Array(buffer.tokens) == expected)
+        #expect(expected.count > 1000)
+        var short = "A short one."
+        short.withUTF8 { Tokenizer().tokenize($0, into: buffer) }
+        #expect(Array(buffer.tokens) == Tokenizer().tokenize("A short one."))
+    }
+}

@@ -50,7 +50,9 @@ public final class ExtractionScratch {
     @exclusivity(unchecked) var matches: [FeatureExtractor.Match] = []
     /// The hashed buckets of the last statement.
     @exclusivity(unchecked) public internal(set) var buckets: [Int32] = []
-    @exclusivity(unchecked) var chars = [UInt8](repeating: 0, count: 64)
+    /// A word's normalized bytes with boundary marks: at most 62, plus 8 bytes of slack for the
+    /// n-gram walk's 8-byte loads.
+    @exclusivity(unchecked) var chars = [UInt8](repeating: 0, count: FeatureExtractor.charBufferCount)
     @exclusivity(unchecked) var evidence: [Evidence] = []
     @exclusivity(unchecked) var origins: [(Int32, Int32, UInt8)] = []
     /// Group totals of recently seen words, for the batch scorer (see `WordCache`).
@@ -106,6 +108,9 @@ public struct FeatureExtractor: Sendable {
     public let lexicons: LexiconSet
     public let spec: HashSpec
     let tokenizer = Tokenizer()
+    /// Room for a hashed word's bytes: words of at most 60 bytes get character n-grams, plus
+    /// the two boundary marks and 8 bytes of slack for unaligned 8-byte loads.
+    static let charBufferCount = 72
 
     public init(lexicons: LexiconSet, spec: HashSpec) {
         precondition(spec.charMin >= 1 && spec.charMin <= spec.charMax && spec.charMax <= 7,
@@ -316,6 +321,7 @@ public struct FeatureExtractor: Sendable {
         let charKey = HashSpec.charNamespace ^ seed
         var prev: UInt64 = 0
         var havePrev = false
+        precondition(charBuffer.count >= Self.charBufferCount, "the scratch's word buffer is too small")
         charBuffer.withUnsafeMutableBufferPointer { chars in
             for (ti, t) in tokens.enumerated() {
                 guard t.kind != .punct, t.kind != .invalid else { havePrev = false; continue }
@@ -356,18 +362,17 @@ public struct FeatureExtractor: Sendable {
                 if !asked, sink.beginGroup(WordKey(normalized: chars, count: len - 2, hash: t.hash)) { continue }
                 sink.addToGroup(Int32(TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
                 // Each window's key is its bytes packed little-endian with the length in the top
-                // byte (windows are at most 7 bytes), mixed once by `bucket`.
+                // byte (windows are at most 7 bytes), mixed once by `bucket`: one 8-byte load per
+                // window start, masked to each length (the buffer has 8 bytes of slack).
+                let raw = UnsafeRawPointer(chars.baseAddress!)
                 for a in 0..<len {
-                    var key: UInt64 = 0
-                    var k = a
-                    let stop = min(len, a + charMax)
-                    while k < stop {
-                        key |= UInt64(chars[k]) &<< UInt64(8 * (k - a))
-                        k += 1
-                        if k - a >= charMin {
-                            sink.addToGroup(Int32(truncatingIfNeeded: TermHash.fmix64((key | UInt64(k - a) &<< 56) ^ charKey) & mask),
-                                            t.charStart, t.charEnd, 2)
-                        }
+                    let window = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: a, as: UInt64.self))
+                    let longest = min(len - a, charMax)
+                    var n = charMin
+                    while n <= longest {
+                        let key = (window & ((1 &<< UInt64(8 &* n)) &- 1)) | UInt64(n) &<< 56
+                        sink.addToGroup(Int32(truncatingIfNeeded: TermHash.fmix64(key ^ charKey) & mask), t.charStart, t.charEnd, 2)
+                        n &+= 1
                     }
                 }
                 sink.endGroup()
