@@ -98,15 +98,17 @@ private enum FixedHashes {
     static let question = TermHash.term([0x3F])
     static let exclamation = TermHash.term([0x21])
     static let both = TermHash.term([0x3F, 0x21])
-    /// Per byte: 1 lower-case ASCII letter, 2 upper-case, 4 digit, 0 anything else. Never written
-    /// after it is built, so sharing it between threads is safe.
-    nonisolated(unsafe) static let wordBytes: UnsafePointer<UInt8> = {
-        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    /// Per byte, for the one-pass word path: 0 for a byte that ends a run of ASCII letters and
+    /// digits, else the byte lower-cased with its class bit above it (0x100 lower-case letter,
+    /// 0x200 upper-case, 0x400 digit). Never written after it is built, so sharing it between
+    /// threads is safe.
+    nonisolated(unsafe) static let wordBytes: UnsafePointer<UInt16> = {
+        let t = UnsafeMutablePointer<UInt16>.allocate(capacity: 256)
         for b in 0..<256 {
             switch UInt8(b) {
-            case 0x61...0x7A: t[b] = 1
-            case 0x41...0x5A: t[b] = 2
-            case 0x30...0x39: t[b] = 4
+            case 0x61...0x7A: t[b] = 0x100 | UInt16(b)
+            case 0x41...0x5A: t[b] = 0x200 | UInt16(b | 0x20)
+            case 0x30...0x39: t[b] = 0x400 | UInt16(b)
             default: t[b] = 0
             }
         }
@@ -129,7 +131,7 @@ private struct Scanner {
     /// The byte-class tables, held here so the hot loop does not re-check the globals' lazy
     /// initialization (`swift_once`) on every byte.
     let table: UnsafePointer<ByteClass>
-    let wordBytes: UnsafePointer<UInt8>
+    let wordBytes: UnsafePointer<UInt16>
     let fastPath: Bool
     /// Where tokens go: `out[0..<count]`, growing through `buffer`.
     let buffer: TokenBuffer
@@ -167,7 +169,11 @@ private struct Scanner {
                 i += 1
                 chars += 1
             case .upper, .lower, .digit:
-                if startsURL() { scanURL() } else { scanWord() }
+                if startsURL() {
+                    scanURL()
+                } else if !fastPath || !scanPlainASCIIWord() {
+                    scanWord()
+                }
             case .bang:
                 scanEmphasis()
             case .apostrophe, .hyphen, .punct:
@@ -247,8 +253,8 @@ private struct Scanner {
 
     // MARK: - Scanners
 
+    /// A word by the general rules (`run` tries the one-pass ASCII path first).
     mutating func scanWord() {
-        if fastPath, scanPlainASCIIWord() { return }
         let start = i
         let charStart = chars
         var lastApostrophe = -1
@@ -328,34 +334,38 @@ private struct Scanner {
     /// `scanWord` + `emitWord` would and returns true; returns false, having consumed nothing,
     /// when the run ends at a byte that needs the general rules (apostrophe, hyphen, non-ASCII,
     /// `.` or `,` after a digit, or a URL's `:`).
+    @inline(__always)
     mutating func scanPlainASCIIWord() -> Bool {
         let start = i
         var j = i
-        // Per byte: its class bits (1 lower, 2 upper, 4 digit) OR-ed together, the upper-case
-        // count, and FNV-1a over the lower-cased byte (an upper-case letter's bit 2 becomes 0x20).
-        var seen: UInt8 = 0
-        var upper = 0
+        // Per byte one table entry: the lower-cased byte, and its class bit above it (0x100
+        // lower, 0x200 upper, 0x400 digit; 0 for a byte that ends the run). The classes are
+        // OR-ed together and FNV-1a runs over the lower-cased bytes.
+        var seen: UInt16 = 0
         var h = TermHash.fnvOffset
         while j < n {
-            let b = p[j]
-            let c = wordBytes[Int(b)]
-            if c == 0 { break }
-            seen |= c
-            upper &+= Int((c &>> 1) & 1)
-            h = TermHash.step(h, b | (c & 2) &<< 4)
+            let e = wordBytes[Int(p[j])]
+            if e == 0 { break }
+            seen |= e
+            h = TermHash.step(h, UInt8(truncatingIfNeeded: e))
             j += 1
         }
         if j < n {
             switch p[j] {
             case 0x27, 0x2D, 0x80...: return false
-            case 0x2C where seen & 4 != 0, 0x2E where seen & 4 != 0: return false
+            case 0x2C where seen & 0x400 != 0, 0x2E where seen & 0x400 != 0: return false
             default: break
             }
         }
         var flags: TokenFlags = []
-        if wordBytes[Int(p[start])] == 2 { flags.insert(.capitalized) }
-        if upper >= 2, seen & 1 == 0 { flags.insert(.allCaps) }
-        let kind: TokenKind = seen == 4 ? .number : .word
+        if wordBytes[Int(p[start])] & 0x200 != 0 { flags.insert(.capitalized) }
+        // All capitals needs two or more of them and no lower case: counted only then (rare).
+        if seen & 0x300 == 0x200 {
+            var upper = 0
+            for k in start..<j where wordBytes[Int(p[k])] & 0x200 != 0 { upper += 1 }
+            if upper >= 2 { flags.insert(.allCaps) }
+        }
+        let kind: TokenKind = seen & 0x700 == 0x400 ? .number : .word
         emit(kind, start, j, chars, chars + (j - start), hash: TermHash.fmix64(h), flags: flags)
         chars += j - start
         i = j
