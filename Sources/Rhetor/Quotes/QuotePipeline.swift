@@ -129,11 +129,11 @@ public final class QuotePipeline: Sendable {
             outcomes.withUnsafeMutableBufferPointer { oc in
                 nonisolated(unsafe) let out = out
                 nonisolated(unsafe) let oc = oc
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let work = WorkCounter(count: records.count)
+                DispatchQueue.concurrentPerform(iterations: workers) { _ in
                     let scratch = scratches.take()
                     defer { scratches.give(scratch) }
-                    var i = w
-                    while i < records.count {
+                    while let i = work.take() {
                         var r = records[i]
                         if let raw = r.raw { r = Self.jsonRecord(line: r.line, bytes: raw[...]) }
                         if r.error == nil, let n = r.text?.utf8.count, n > maxArticleBytes {
@@ -147,7 +147,6 @@ public final class QuotePipeline: Sendable {
                             oc[i] = (qs.count, r.text?.utf8.count ?? 0)
                             out[i] = qs.flatMap { renderQuote($0, line: r.line) }
                         }
-                        i += workers
                     }
                 }
             }

@@ -183,10 +183,8 @@ public final class ScorePipeline: Sendable {
         var failedAt: [Bool] = []
     }
 
-    /// Scores one batch and renders it; the bytes do not depend on `options.threads`. With
-    /// --strict, output stops after the first record that failed.
-    /// Scores and renders a batch, block by block on the workers (block `b` on worker
-    /// `b mod threads`); the output of each block does not depend on which worker made it.
+    /// Scores and renders a batch, block by block on the workers (each takes the next block not
+    /// yet taken); the bytes of a block do not depend on which worker made it.
     func render(_ batch: Batch, workers: [BlockWorker]) -> [BlockOutput] {
         let block = BatchScorer.blockSize
         let n = batch.records.count
@@ -197,13 +195,12 @@ public final class ScorePipeline: Sendable {
             nonisolated(unsafe) let out = out
             // Iteration t uses workers[t] alone.
             nonisolated(unsafe) let workers = workers
+            let work = WorkCounter(count: blocks)
             DispatchQueue.concurrentPerform(iterations: threads) { t in
                 let worker = workers[t]
-                var b = t
-                while b < blocks {
+                while let b = work.take() {
                     let lo = b * block, hi = min(n, lo + block)
                     out[b] = worker.render(batch, lo..<hi)
-                    b += threads
                 }
             }
         }
