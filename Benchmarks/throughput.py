@@ -3,7 +3,8 @@
 on one core (taskset -c 0), with peak RSS. Inputs come from ../shared/data/corpora (Reuters-21578
 sentences and articles, Wikinews articles) at run time; nothing from them is written to the repo.
 
-Usage: python3 Benchmarks/throughput.py [--statements 500000] [--peer-statements 30000] [--repeat 3] [--out FILE]
+Usage: python3 Benchmarks/throughput.py [--statements 500000] [--peer-statements 30000] [--repeat 3]
+                                        [--article-copies 4] [--out FILE]
 Needs a release build (swift build -c release) and, for the peers, pip packages vaderSentiment,
 textblob and alt-profanity-check (missing peers are skipped and said so). Reuters has ~106k
 sentences; larger --statements repeat them (rhetor's start-up, ~0.1 s, is then a small share).
@@ -85,6 +86,8 @@ def main():
     ap.add_argument("--statements", type=int, default=500_000)
     ap.add_argument("--peer-statements", type=int, default=30_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--article-copies", type=int, default=4,
+                    help="how many times the Reuters articles are cycled for quotes (one pass is ~0.3 s, a quarter of it start-up)")
     ap.add_argument("--out", default=None)
     a = ap.parse_args()
     rhetor = os.path.join(ROOT, ".build", "release", "rhetor")
@@ -99,7 +102,7 @@ def main():
     with open(small, "w", encoding="utf-8") as f:
         f.write("\n".join(sents[: a.peer_statements]) + "\n")
     arts = os.path.join(tmp, "articles.jsonl")
-    records = articles()
+    records = articles() * max(1, a.article_copies)
     with open(arts, "w") as f:
         for r in records:
             f.write(json.dumps(r) + "\n")
@@ -141,7 +144,7 @@ def main():
     lines = [f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
              f"python: {platform.python_version()}; swift: {subprocess.run(['swift', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}",
              f"blas: {os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3')}; {blas_note}",
-             f"input: {len(sents)} Reuters-21578 sentences ({big_mb:.1f} MB; the corpus's {len(reuters_sentences())} cycled) for rhetor, the first {a.peer_statements} for the peers; {len(records)} Reuters articles ({art_mb:.1f} MB of text) for quotes",
+             f"input: {len(sents)} Reuters-21578 sentences ({big_mb:.1f} MB; the corpus's {len(reuters_sentences())} cycled) for rhetor, the first {a.peer_statements} for the peers; {len(records)} Reuters articles ({art_mb:.1f} MB of text; the corpus's {len(records) // max(1, a.article_copies)} cycled {max(1, a.article_copies)} times) for quotes",
              f"rhetor rows: median of {a.repeat} runs; peers: one run; all whole processes, start-up included; one core pinned with taskset unless 2 threads",
              "",
              "| run | records | records/s | MB/s | peak RSS MiB | vs VADER |",
@@ -149,13 +152,18 @@ def main():
     for name, n, sps, mbs, rss in rows:
         ratio = f"{sps / vader[2]:.1f}x" if vader and "quotes" not in name else ""
         lines.append(f"| {name} | {n} | {sps:,.0f} | {mbs:.2f} | {rss:.0f} | {ratio} |")
+    for job in ("score", "quotes"):
+        one_thread = next((r for r in rows if r[0].startswith(f"rhetor {job} --threads 1")), None)
+        two_threads = next((r for r in rows if r[0].startswith(f"rhetor {job} --threads 2")), None)
+        if one_thread and two_threads:
+            lines.append(f"\n{job}: two threads {two_threads[2] / one_thread[2]:.2f}x one thread")
     for s in skipped:
         lines.append(f"\nskipped {s}")
     text = "\n".join(lines)
     print(text)
     if a.out:
         with open(a.out, "w") as f:
-            f.write(f"# Throughput run\n\nCommand: `python3 Benchmarks/throughput.py --statements {a.statements} --peer-statements {a.peer_statements} --repeat {a.repeat}`\n\n{text}\n")
+            f.write(f"# Throughput run\n\nCommand: `python3 Benchmarks/throughput.py --statements {a.statements} --peer-statements {a.peer_statements} --repeat {a.repeat} --article-copies {a.article_copies}`\n\n{text}\n")
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ struct Ingest: ParsableCommand {
             let started = ContinuousClock().now
             var textBytes = 0
             for (h, fmt, path) in inputs {
-                try ArticleReader.read(handle: h, format: fmt, path: path, id: nil, date: nil) { batch in
+                try ArticleReader.read(handle: h, format: fmt, path: path, id: nil, date: nil, batchSize: ArticleReader.ingestBatchSize) { batch in
                     guard failure == nil else { return false }
                     do { try ingestor.ingest(batch, counts: &counts) { printError("rhetor ingest: \(path): \($0)") } } catch { failure = error }
                     textBytes += batch.reduce(0) { $0 + ($1.text?.utf8.count ?? 0) }

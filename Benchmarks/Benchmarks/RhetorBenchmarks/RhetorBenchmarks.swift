@@ -19,24 +19,27 @@ func sampleStatements(_ n: Int) -> [String] {
 
 let benchmarks: @Sendable () -> Void = {
     // Committed static thresholds (`Thresholds/`) are checked with these tolerances: allocations
-    // are deterministic and must not grow by more than 5 %; time may move by 50 % before the
-    // check fails, since this machine class (2 shared vCPUs) varies run to run by about a third.
+    // are deterministic and must not grow by more than 5 %. Time is only a coarse guard: this
+    // machine class (2 shared vCPUs) runs the same binary up to 2x slower from one hour to the
+    // next (the same 1 MiB scan took 58 and 99 us minutes apart on 2026-12-01), so a check fails
+    // only past 2.5x the recorded time (throughput below 40 % of it), which still catches the
+    // 10x trap of lane-by-lane SIMD. Compare builds with instruction counts (results/).
     let tolerances: [BenchmarkMetric: BenchmarkThresholds] = [
         .mallocCountTotal: .init(relative: [.p90: 5.0], absolute: [.p90: 2]),
-        .wallClock: .init(relative: [.p90: 50.0]),
+        .wallClock: .init(relative: [.p90: 150.0]),
+        .throughput: .init(relative: [.p90: 60.0]),
     ]
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3), thresholds: tolerances)
     let statements = sampleStatements(10_000)
-    let bytes = statements.reduce(0) { $0 + $1.utf8.count }
     let model = try! LinearModel.load(directory: root.appendingPathComponent("models/rhetor-news"),
                                       lexiconDirectory: root.appendingPathComponent("lexicons"))
     let scorer = BatchScorer(model: model)
     let joined = Array(statements.joined(separator: " ").utf8)
 
-    Benchmark("Tokenizer.tokenize (\(joined.count) bytes)", configuration: .init(scalingFactor: .one)) { benchmark in
-        var tokens: [Token] = []
+    Benchmark("Tokenizer.tokenize", configuration: .init(scalingFactor: .one)) { benchmark in
+        let tokens = TokenBuffer()
         for _ in benchmark.scaledIterations {
-            joined.withUnsafeBufferPointer { Tokenizer().tokenize($0, into: &tokens) }
+            joined.withUnsafeBufferPointer { Tokenizer().tokenize($0, into: tokens) }
             blackHole(tokens.count)
         }
     }
@@ -45,16 +48,16 @@ let benchmarks: @Sendable () -> Void = {
     var mib = [UInt8](repeating: 0x61, count: 1 << 20)
     mib[mib.count - 1] = 0x0A
     let text = mib
-    Benchmark("ByteScan.firstIndex SIMD16 (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+    Benchmark("ByteScan.firstIndex.SIMD16", configuration: .init(scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.firstIndexSIMD(of: 0x0A, in: $0)) } }
     }
-    Benchmark("ByteScan.firstIndex scalar (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+    Benchmark("ByteScan.firstIndex.scalar", configuration: .init(scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.firstIndexScalar(of: 0x0A, in: $0)) } }
     }
-    Benchmark("ByteScan.asciiPrefix SIMD16 (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+    Benchmark("ByteScan.asciiPrefix.SIMD16", configuration: .init(scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.asciiPrefixSIMD($0)) } }
     }
-    Benchmark("ByteScan.asciiPrefix scalar (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+    Benchmark("ByteScan.asciiPrefix.scalar", configuration: .init(scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.asciiPrefixScalar($0)) } }
     }
 
@@ -62,7 +65,7 @@ let benchmarks: @Sendable () -> Void = {
     var allTokens: [Token] = []
     joined.withUnsafeBufferPointer { Tokenizer().tokenize($0, into: &allTokens) }
     let tokens = allTokens
-    Benchmark("LexiconSet.longestMatch (\(tokens.count) tokens)") { benchmark in
+    Benchmark("LexiconSet.longestMatch") { benchmark in
         for _ in benchmark.scaledIterations {
             var hits = 0
             tokens.withUnsafeBufferPointer { tb in
@@ -79,7 +82,7 @@ let benchmarks: @Sendable () -> Void = {
         return w.bytes
     }
     let scanner = JSONLineScanner(keys: ["text", "id"])
-    Benchmark("JSONLineScanner.scan (10k lines)") { benchmark in
+    Benchmark("JSONLineScanner.scan") { benchmark in
         var values: [JSONLineScanner.Value?] = []
         var arena: [UInt8] = []
         for _ in benchmark.scaledIterations {
@@ -89,17 +92,17 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
     }
-    Benchmark("ByteScan.jsonStringStop SIMD16 (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+    Benchmark("ByteScan.jsonStringStop.SIMD16", configuration: .init(scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.jsonStringStopSIMD(in: $0)) } }
     }
-    Benchmark("ByteScan.jsonStringStop scalar (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+    Benchmark("ByteScan.jsonStringStop.scalar", configuration: .init(scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.jsonStringStopScalar(in: $0)) } }
     }
 
-    Benchmark("ByteScan.quoteMarkCandidate SIMD16 (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+    Benchmark("ByteScan.quoteMarkCandidate.SIMD16", configuration: .init(scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.quoteMarkCandidateSIMD(in: $0)) } }
     }
-    Benchmark("ByteScan.quoteMarkCandidate scalar (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark in
+    Benchmark("ByteScan.quoteMarkCandidate.scalar", configuration: .init(scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.quoteMarkCandidateScalar(in: $0)) } }
     }
 
@@ -112,7 +115,7 @@ let benchmarks: @Sendable () -> Void = {
         var options = ScoreOptions()
         options.threads = threads
         let pipeline = ScorePipeline(model: model, options: options)
-        Benchmark("ScorePipeline.run end to end, \(threads) thread(s) (10k statements, \(bytes) bytes)") { benchmark in
+        Benchmark("ScorePipeline.run.threads\(threads)") { benchmark in
             for _ in benchmark.scaledIterations {
                 let h = try! FileHandle(forReadingFrom: statementFile)
                 var out = 0
@@ -128,27 +131,26 @@ let benchmarks: @Sendable () -> Void = {
         }.joined(separator: "\n\n")
         return ArticleRecord(line: a / 20 + 1, id: .string("a\(a)"), text: body)
     }
-    let articleBytes = articles.reduce(0) { $0 + ($1.text?.utf8.count ?? 0) }
     let quotePipeline = QuotePipeline(extractor: QuoteExtractor(lexicon: try! AttributionLexicon(directory: root.appendingPathComponent("lexicons"))),
                                       model: model, outputFormat: .jsonl, threads: 1)
-    Benchmark("QuotePipeline.render end to end, 1 thread (\(articles.count) articles, \(articleBytes) bytes)") { benchmark in
+    Benchmark("QuotePipeline.render.threads1") { benchmark in
         for _ in benchmark.scaledIterations {
             var counts = QuotePipeline.Counts()
             blackHole(quotePipeline.render(articles, counts: &counts).count)
         }
     }
 
-    Benchmark("FeatureExtractor.extract (10k statements, \(bytes) bytes)") { benchmark in
+    Benchmark("FeatureExtractor.extract") { benchmark in
         for _ in benchmark.scaledIterations {
             for s in statements { blackHole(model.extractor.extract(s).buckets.count) }
         }
     }
 
-    Benchmark("BatchScorer.score BLAS (10k statements)") { benchmark in
+    Benchmark("BatchScorer.score.BLAS") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(scorer.score(statements).count) }
     }
 
-    Benchmark("BatchScorer.referenceScore scalar (10k statements)") { benchmark in
+    Benchmark("BatchScorer.referenceScore.scalar") { benchmark in
         for _ in benchmark.scaledIterations {
             for s in statements { blackHole(scorer.referenceScore(s).logits[0]) }
         }

@@ -9,13 +9,20 @@ public struct InputError: Error, CustomStringConvertible {
 
 /// Reads articles in batches from one input.
 public enum ArticleReader {
-    public static let batchSize = 256
+    /// Articles per batch at most for `rhetor quotes`: large enough that the workers' idle tail
+    /// at the end of a batch (one long article still running) is a small share.
+    public static let batchSize = 1024
+    /// Articles per batch for `rhetor ingest`, one database transaction each.
+    public static let ingestBatchSize = 256
+    /// Bytes of article input per batch at most, so a file of huge articles still keeps only a
+    /// few batches in memory (one being read, one being processed).
+    public static let batchBytes = 8 << 20
 
     /// Reads `handle` and hands out batches of articles; `emit` returns false to stop reading.
     /// With `deferJSON`, JSON lines are handed out unparsed (`ArticleRecord.raw`) for
     /// `QuotePipeline.render` to parse on its worker threads.
     public static func read(handle: FileHandle, format: ArticleFormat, path: String, id: String?, date: String?, deferJSON: Bool = false,
-                            emit: ([ArticleRecord]) -> Bool) throws {
+                            batchSize: Int = ArticleReader.batchSize, emit: ([ArticleRecord]) -> Bool) throws {
         switch format {
         case .text:
             let data = handle.readDataToEndOfFile()
@@ -28,7 +35,9 @@ public enum ArticleReader {
         case .jsonl:
             let reader = LineReader(handle: handle)
             var batch: [ArticleRecord] = []
+            var held = 0
             while let (line, bytes) = reader.next() {
+                held += bytes.count
                 if deferJSON {
                     var r = ArticleRecord(line: line, id: .none, text: nil)
                     r.raw = Array(bytes)
@@ -36,9 +45,10 @@ public enum ArticleReader {
                 } else {
                     batch.append(QuotePipeline.jsonRecord(line: line, bytes: bytes))
                 }
-                if batch.count >= batchSize {
+                if batch.count >= batchSize || held >= batchBytes {
                     guard emit(batch) else { return }
                     batch.removeAll(keepingCapacity: true)
+                    held = 0
                 }
             }
             if !batch.isEmpty { _ = emit(batch) }
@@ -48,6 +58,7 @@ public enum ArticleReader {
             var batch: [ArticleRecord] = []
             var columns: (text: Int, id: Int?, date: Int?, title: Int?, source: Int?) = (-1, nil, nil, nil, nil)
             var stopped = false
+            var held = 0
             func take(_ r: CSVParser.Record) throws {
                 guard let h = header else {
                     header = r.fields
@@ -66,9 +77,11 @@ public enum ArticleReader {
                     a.source = columns.source.map { r.fields[$0] }
                 }
                 batch.append(a)
-                if batch.count >= batchSize {
+                held += a.text?.utf8.count ?? 0
+                if batch.count >= batchSize || held >= batchBytes {
                     stopped = !emit(batch)
                     batch.removeAll(keepingCapacity: true)
+                    held = 0
                 }
             }
             try CSVParser().records(from: handle) { r in

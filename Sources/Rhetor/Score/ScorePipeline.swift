@@ -53,6 +53,9 @@ public final class ScorePipeline: Sendable {
     /// `,"<output>":` for every output, in order.
     let outputKeys: [[UInt8]]
     let json = JSONLineScanner(keys: ["text", "id"])
+    /// Bytes of input per batch at most (besides `ScoreOptions.batchSize` records), so long
+    /// lines still leave only two batches in memory: one being read, one being scored.
+    static let batchBytes = 8 << 20
 
     public init(model: LinearModel, options: ScoreOptions) {
         scorer = BatchScorer(model: model)
@@ -120,7 +123,7 @@ public final class ScorePipeline: Sendable {
             while let (line, bytes) = reader.next() {
                 batch.records.append(.init(line: line, start: batch.bytes.count, count: bytes.count))
                 batch.bytes.append(contentsOf: bytes)
-                if batch.records.count >= options.batchSize {
+                if batch.records.count >= options.batchSize || batch.bytes.count >= Self.batchBytes {
                     counts.bytes = reader.bytesRead
                     if !flush() { return counts }
                 }
@@ -150,7 +153,7 @@ public final class ScorePipeline: Sendable {
                     rec.count = batch.bytes.count - rec.start
                 }
                 batch.records.append(rec)
-                if batch.records.count >= options.batchSize { flush() }
+                if batch.records.count >= options.batchSize || batch.bytes.count >= Self.batchBytes { flush() }
             }
             CSVParser().records(from: input, chunkRead: { counts.bytes += $0 }) { r in
                 take(r)
