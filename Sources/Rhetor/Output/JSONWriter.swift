@@ -67,11 +67,25 @@ public struct JSONWriter {
             for b in text.utf8 { p[n] = b; n += 1 }
             return n
         }
-        let r = Int64((x * powers[decimals]).rounded())
+        // Scores are written with 4 decimals: with the scale a constant there, its divisions
+        // compile to multiplications.
+        if decimals == 4 { return writeFixed(x, scale: 10_000, decimals: 4, to: p) }
+        return writeFixed(x, scale: UInt64(powers[decimals]), decimals: decimals, to: p)
+    }
+
+    /// `writeNumber` for a finite `x` with `|x| x scale < 9e15`, `scale` = 10^decimals.
+    @inline(__always)
+    static func writeFixed(_ x: Double, scale: UInt64, decimals: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        // Rounded half away from zero, as `rounded()` does, without its libm call on baseline
+        // x86-64 (no `roundsd`): truncate, then step when the dropped part is at least one half
+        // (exact: |y| < 2^53, so y minus its integer part is representable).
+        let y = x * Double(scale)
+        var r = Int64(y)
+        let dropped = y - Double(r)
+        if dropped >= 0.5 { r += 1 } else if dropped <= -0.5 { r -= 1 }
         if r == 0 { p[0] = 0x30; return 1 }
         var n = 0
         if r < 0 { p[0] = 0x2D; n = 1 }
-        let scale = UInt64(powers[decimals])
         let magnitude = r.magnitude
         n += writeDigits(magnitude / scale, minimumCount: 1, to: p + n)
         var fraction = magnitude % scale

@@ -93,12 +93,12 @@ public final class HashedTable: @unchecked Sendable {
 struct WeightAccumulator: HashedFeatureSink {
     let table: UnsafeRawPointer
     let cache: UnsafeMutablePointer<WordCache.Slot>
-    let cacheMask: UInt64
+    let setMask: UInt64
     var count = 0
     var t0 = 0, t1 = 0, t2 = 0, t3 = 0
     var g0 = 0, g1 = 0, g2 = 0, g3 = 0
     var groupCount = 0
-    /// The slot to fill when the current group ends (nil: not cached).
+    /// The set to fill when the current group ends (nil: not cached).
     var pending: UnsafeMutablePointer<WordCache.Slot>?
     var pendingKey: WordKey?
 
@@ -106,7 +106,7 @@ struct WeightAccumulator: HashedFeatureSink {
         precondition(table.stride == 4, "WeightAccumulator reads 4-lane tables")
         self.table = UnsafeRawPointer(table.lanes)
         self.cache = cache.slots
-        cacheMask = UInt64(1 << WordCache.bits) - 1
+        setMask = UInt64(1 << WordCache.setBits) - 1
     }
 
     @inline(__always)
@@ -138,16 +138,29 @@ struct WeightAccumulator: HashedFeatureSink {
         groupCount = 0
         pending = nil
         guard let word else { return false }
-        let slot = cache + Int(truncatingIfNeeded: word.hash & cacheMask)
-        if slot.pointee.tag == UInt16(word.count + 1), slot.pointee.lo == word.lo, slot.pointee.hi == word.hi {
-            let c = slot.pointee
-            t0 &+= Int(c.s0); t1 &+= Int(c.s1); t2 &+= Int(c.s2); t3 &+= Int(c.s3)
-            count &+= Int(c.count)
+        let set = cache + Int(truncatingIfNeeded: word.hash & setMask) &* WordCache.ways
+        let tag = UInt16(word.count + 1)
+        if set[0].tag == tag, set[0].lo == word.lo, set[0].hi == word.hi {
+            addCached(set[0])
             return true
         }
-        pending = slot
+        if set[1].tag == tag, set[1].lo == word.lo, set[1].hi == word.hi {
+            // Most recently used first.
+            let c = set[1]
+            set[1] = set[0]
+            set[0] = c
+            addCached(c)
+            return true
+        }
+        pending = set
         pendingKey = word
         return false
+    }
+
+    @inline(__always)
+    mutating func addCached(_ c: WordCache.Slot) {
+        t0 &+= Int(c.s0); t1 &+= Int(c.s1); t2 &+= Int(c.s2); t3 &+= Int(c.s3)
+        count &+= Int(c.count)
     }
 
     @inline(__always)
@@ -160,9 +173,11 @@ struct WeightAccumulator: HashedFeatureSink {
     mutating func endGroup() {
         t0 &+= g0; t1 &+= g1; t2 &+= g2; t3 &+= g3
         count &+= groupCount
-        if let slot = pending, let key = pendingKey {
+        if let set = pending, let key = pendingKey {
             // A cached word is at most 16 bytes: at most 46 features, each code within ±127.
-            slot.pointee = WordCache.Slot(lo: key.lo, hi: key.hi, tag: UInt16(key.count + 1), count: UInt16(groupCount),
+            // The new word goes first; the set's older word moves to the second way.
+            set[1] = set[0]
+            set[0] = WordCache.Slot(lo: key.lo, hi: key.hi, tag: UInt16(key.count + 1), count: UInt16(groupCount),
                                           s0: Int16(g0), s1: Int16(g1), s2: Int16(g2), s3: Int16(g3))
         }
     }
