@@ -169,7 +169,9 @@ private struct Scanner {
                 i += 1
                 chars += 1
             case .upper, .lower, .digit:
-                if startsURL() {
+                // Every URL prefix starts with h or w: most words skip the prefix test.
+                let first = p[i] | 0x20
+                if first == 0x68 || first == 0x77, startsURL() {
                     scanURL()
                 } else if !fastPath || !scanPlainASCIIWord() {
                     scanWord()
@@ -236,10 +238,9 @@ private struct Scanner {
         return 0
     }
 
+    /// True when `http://`, `https://` or `www.` (any case) starts at `i`.
+    @inline(never)
     func startsURL() -> Bool {
-        // Every URL prefix starts with h or w: most words leave here.
-        let first = p[i] | 0x20
-        guard first == 0x68 || first == 0x77 else { return false }
         func has(_ prefix: StaticString) -> Bool {
             let len = prefix.utf8CodeUnitCount
             guard i + len <= n else { return false }
