@@ -174,13 +174,15 @@ public struct FeatureExtractor: Sendable {
         matches.removeAll(keepingCapacity: true)
         var lexical = 0
         var lower = 0
+        // ALL CAPS tokens anywhere, inside matched phrases too (the rule counts every token).
+        var caps = 0
         var exclamations = 0
         var questions = 0
         var i = 0
         while i < tokens.count {
             let t = tokens[i]
             if t.isLexical { lexical += 1 }
-            if t.kind == .word, !t.flags.contains(.allCaps) { lower += 1 }
+            if t.flags.contains(.allCaps) { caps += 1 } else if t.kind == .word { lower += 1 }
             if t.kind == .emphasis {
                 if t.flags.contains(.exclamation) { exclamations += Int(t.runLength) }
                 if t.flags.contains(.question), !t.flags.contains(.exclamation) { questions += Int(t.runLength) }
@@ -188,7 +190,10 @@ public struct FeatureExtractor: Sendable {
             // Most tokens start no lexicon entry: the filter bit answers without a call.
             if lexicons.table.mayContain(t.hash), let m = lexicons.longestMatch(tokens, at: i) {
                 matches.append(Match(start: i, length: m.length, entry: m.entry))
-                for k in i + 1..<i + m.length where tokens[k].isLexical { lexical += 1 }
+                for k in i + 1..<i + m.length {
+                    if tokens[k].isLexical { lexical += 1 }
+                    if tokens[k].flags.contains(.allCaps) { caps += 1 }
+                }
                 i += m.length
             } else {
                 i += 1
@@ -275,9 +280,7 @@ public struct FeatureExtractor: Sendable {
         rule(.compound, s == 0 ? 0 : s / (s * s + rules.vaderAlpha).squareRoot(), "valence compound (VADER normalize)")
         rule(.exclamation, ep, "exclamation marks")
         rule(.question, qm, "question marks")
-        var caps = 0
-        if mixedCase { for t in tokens where t.flags.contains(.allCaps) { caps += 1 } }
-        rule(.allCaps, Float(caps) * norm, "ALL CAPS words")
+        rule(.allCaps, mixedCase ? Float(caps) * norm : 0, "ALL CAPS words")
         rule(.logLength, log1p(Float(lexical)), "statement length")
         rule(.negators, Float(negators), "negators")
     }
