@@ -163,6 +163,10 @@ private struct Scanner {
 
     mutating func run() {
         while i < n {
+            // Spaces and plain ASCII words (most of any text) in one tight loop; it returns at
+            // the first byte that needs the rules below.
+            if fastPath { scanPlainRun() }
+            guard i < n else { break }
             let c = cls(i)
             switch c {
             case .space, .control:
@@ -337,8 +341,18 @@ private struct Scanner {
     /// `.` or `,` after a digit, or a URL's `:`).
     @inline(__always)
     mutating func scanPlainASCIIWord() -> Bool {
-        let start = i
-        var j = i
+        guard let w = plainWord(at: i) else { return false }
+        emit(w.kind, i, w.end, chars, chars + (w.end - i), hash: w.hash, flags: w.flags)
+        chars += w.end - i
+        i = w.end
+        return true
+    }
+
+    /// The plain ASCII word starting at `start` (a letter or digit): where it ends, its kind,
+    /// flags and term hash; nil when it continues with a byte that needs the general rules.
+    @inline(__always)
+    func plainWord(at start: Int) -> (end: Int, kind: TokenKind, flags: TokenFlags, hash: UInt64)? {
+        var j = start
         // Per byte one table entry: the lower-cased byte, and its class bit above it (0x100
         // lower, 0x200 upper, 0x400 digit; 0 for a byte that ends the run). The classes are
         // OR-ed together and FNV-1a runs over the lower-cased bytes.
@@ -349,12 +363,12 @@ private struct Scanner {
             if e == 0 { break }
             seen |= e
             h = TermHash.step(h, UInt8(truncatingIfNeeded: e))
-            j += 1
+            j &+= 1
         }
         if j < n {
             switch p[j] {
-            case 0x27, 0x2D, 0x80...: return false
-            case 0x2C where seen & 0x400 != 0, 0x2E where seen & 0x400 != 0: return false
+            case 0x27, 0x2D, 0x80...: return nil
+            case 0x2C where seen & 0x400 != 0, 0x2E where seen & 0x400 != 0: return nil
             default: break
             }
         }
@@ -366,11 +380,41 @@ private struct Scanner {
             for k in start..<j where wordBytes[Int(p[k])] & 0x200 != 0 { upper += 1 }
             if upper >= 2 { flags.insert(.allCaps) }
         }
-        let kind: TokenKind = seen & 0x700 == 0x400 ? .number : .word
-        emit(kind, start, j, chars, chars + (j - start), hash: TermHash.fmix64(h), flags: flags)
-        chars += j - start
-        i = j
-        return true
+        return (j, seen & 0x700 == 0x400 ? .number : .word, flags, TermHash.fmix64(h))
+    }
+
+    /// Consumes ASCII spaces and plain ASCII words (`plainWord`) from `i`, with the scanner's
+    /// position, character count and output in locals (registers) rather than in the struct;
+    /// returns at the first byte it leaves to the general rules (other white space,
+    /// punctuation, non-ASCII, a word starting with h or w (maybe a URL), a word `plainWord`
+    /// declines), or at the end.
+    @inline(__always)
+    mutating func scanPlainRun() {
+        var i = self.i, chars = self.chars, count = self.count
+        var out = self.out, capacity = self.capacity
+        defer { self.i = i; self.chars = chars; self.count = count; self.out = out; self.capacity = capacity }
+        while i < n {
+            let b = p[i]
+            if b == 0x20 { i &+= 1; chars &+= 1; continue }
+            guard wordBytes[Int(b)] != 0 else { return }
+            let lowered = b | 0x20
+            if lowered == 0x68 || lowered == 0x77 { return }
+            guard let w = plainWord(at: i) else { return }
+            if count == capacity {
+                buffer.grow(keeping: count)
+                out = buffer.base
+                capacity = buffer.capacity
+            }
+            let length = w.end &- i
+            (out + count).initialize(to: Token(
+                byteStart: Int32(truncatingIfNeeded: i), byteEnd: Int32(truncatingIfNeeded: w.end),
+                charStart: Int32(truncatingIfNeeded: chars), charEnd: Int32(truncatingIfNeeded: chars &+ length),
+                hash: w.hash, kind: w.kind, flags: w.flags, runLength: 0
+            ))
+            count &+= 1
+            chars &+= length
+            i = w.end
+        }
     }
 
     /// True when bytes `a..<i` (the end of the word being scanned) are `suffix` in any ASCII case.
