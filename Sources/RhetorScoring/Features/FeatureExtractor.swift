@@ -329,14 +329,14 @@ public struct FeatureExtractor: Sendable {
             for (ti, t) in tokens.enumerated() {
                 guard t.kind != .punct, t.kind != .invalid else { havePrev = false; continue }
                 if havePrev {
-                    sink.add(Int32(TermHash.bucket(namespace: bigramNS, TermHash.combine(prev, t.hash), seed: seed, mask: mask)),
+                    sink.add(Int32(truncatingIfNeeded: TermHash.bucket(namespace: bigramNS, TermHash.combine(prev, t.hash), seed: seed, mask: mask)),
                              tokens[ti - 1].charStart, t.charEnd, 1)
                 }
                 prev = t.hash
                 havePrev = true
                 guard t.kind == .word, t.byteCount <= 60 else {
                     _ = sink.beginGroup(nil)
-                    sink.addToGroup(Int32(TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
+                    sink.addToGroup(Int32(truncatingIfNeeded: TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
                     sink.endGroup()
                     continue
                 }
@@ -363,7 +363,7 @@ public struct FeatureExtractor: Sendable {
                 }
                 chars[len] = 0x3E; len += 1
                 if !asked, sink.beginGroup(WordKey(normalized: chars, count: len - 2, hash: t.hash)) { continue }
-                sink.addToGroup(Int32(TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
+                sink.addToGroup(Int32(truncatingIfNeeded: TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
                 // Each window's key is its bytes packed little-endian with the length in the top
                 // byte (windows are at most 7 bytes), mixed once by `bucket`: one 8-byte load per
                 // window start, masked to each length (the buffer has 8 bytes of slack).
