@@ -114,6 +114,9 @@ public final class ScorePipeline: Sendable {
             guard overlap.finish(deliver) else { return false }
             let full = batch
             batch = Batch()
+            // Sized like the last one, so the next batch does not grow by doubling (copies).
+            batch.bytes.reserveCapacity(full.bytes.count)
+            batch.records.reserveCapacity(full.records.count)
             overlap.start { self.render(full, workers: workers) }
             return true
         }
@@ -319,6 +322,10 @@ public final class ScorePipeline: Sendable {
                 }
             }
             var out = BlockOutput()
+            // A score line is ~100 bytes: room for the block's lines without regrowing.
+            out.bytes.reserveCapacity(range.count * 128)
+            out.ends.reserveCapacity(range.count)
+            out.failedAt.reserveCapacity(range.count)
             let k = scorer.model.weights.outputs
             var v = 0
             for (j, r) in batch.records[range].enumerated() {
