@@ -266,7 +266,7 @@ public struct PhraseTable: Sendable {
     }
 
     /// The value stored for `key`, or nil.
-    @inlinable
+    @inlinable @inline(__always)
     public func find(_ key: UInt64) -> Int? {
         let k = key == 0 ? 1 : key
         guard mayContain(k) else { return nil }
