@@ -69,8 +69,36 @@ public struct JSONWriter {
         }
         // Scores are written with 4 decimals: with the scale a constant there, its divisions
         // compile to multiplications.
-        if decimals == 4 { return writeFixed(x, scale: 10_000, decimals: 4, to: p) }
+        if decimals == 4 { return writeFixed4(x, to: p) }
         return writeFixed(x, scale: UInt64(powers[decimals]), decimals: decimals, to: p)
+    }
+
+    /// `writeNumber` with 4 decimals. Scores lie in -1...1, so the usual number is "0.dddd" with
+    /// trailing zeros dropped: its four digits come straight from the rounded value; larger
+    /// magnitudes take the general path.
+    @inline(__always)
+    static func writeFixed4(_ x: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        let y = x * 10_000
+        guard y > -10_000, y < 10_000 else { return writeFixed(x, scale: 10_000, decimals: 4, to: p) }
+        var r = Int(y)
+        let dropped = y - Double(r)
+        if dropped >= 0.5 { r += 1 } else if dropped <= -0.5 { r -= 1 }
+        if r == 0 { p[0] = 0x30; return 1 }
+        var n = 0
+        if r < 0 { p[0] = 0x2D; n = 1 }
+        let m = r.magnitude
+        if m == 10_000 { p[n] = 0x31; return n + 1 }
+        p[n] = 0x30; p[n + 1] = 0x2E
+        n += 2
+        let digits = (m / 1000, m / 100 % 10, m / 10 % 10, m % 10)
+        p[n] = 0x30 &+ UInt8(truncatingIfNeeded: digits.0)
+        p[n + 1] = 0x30 &+ UInt8(truncatingIfNeeded: digits.1)
+        p[n + 2] = 0x30 &+ UInt8(truncatingIfNeeded: digits.2)
+        p[n + 3] = 0x30 &+ UInt8(truncatingIfNeeded: digits.3)
+        // Drop trailing zeros (m is not 0, so one digit stays).
+        var width = 4
+        while p[n + width - 1] == 0x30 { width -= 1 }
+        return n + width
     }
 
     /// `writeNumber` for a finite `x` with `|x| x scale < 9e15`, `scale` = 10^decimals.

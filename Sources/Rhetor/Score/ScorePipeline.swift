@@ -52,6 +52,10 @@ public final class ScorePipeline: Sendable {
     let modelTagJSON: [UInt8]
     /// `,"<output>":` for every output, in order.
     let outputKeys: [[UInt8]]
+    /// The same keys in one array (`outputKeyRanges[o]` is output `o`'s), so the hot line
+    /// writer touches no reference-counted storage per key.
+    let outputKeyBytes: [UInt8]
+    let outputKeyRanges: [Range<Int>]
     let json = JSONLineScanner(keys: ["text", "id"])
     /// Bytes of input per batch at most (besides `ScoreOptions.batchSize` records), so long
     /// lines still leave only two batches in memory: one being read, one being scored.
@@ -70,6 +74,14 @@ public final class ScorePipeline: Sendable {
             k.key(name)
             return k.bytes
         }
+        var joined: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for key in outputKeys {
+            ranges.append(joined.count..<(joined.count + key.count))
+            joined += key
+        }
+        outputKeyBytes = joined
+        outputKeyRanges = ranges
     }
 
     /// Records read but not yet processed: raw lines (text, JSON Lines) or extracted statement
@@ -358,9 +370,11 @@ public final class ScorePipeline: Sendable {
                 c.integer(line)
                 c.put(#","id":"#)
                 c.id(id)
-                for o in 0..<outputKeys.count {
-                    c.put(outputKeys[o])
-                    c.number(Double(scorer.link(logits[o], output: o)), decimals: 4)
+                outputKeyBytes.withUnsafeBufferPointer { keys in
+                    for o in 0..<outputKeyRanges.count {
+                        c.put(UnsafeBufferPointer(rebasing: keys[outputKeyRanges[o]]))
+                        c.number(Double(scorer.link(logits[o], output: o)), decimals: 4)
+                    }
                 }
                 c.put(#","model":"#)
                 c.put(modelTagJSON)
