@@ -108,7 +108,6 @@ public final class ScorePipeline: Sendable {
         } else if options.outputFormat == .table {
             write(Array((pad("line", 6) + " " + pad("id", 14) + " hostility certainty  valence  error\n").utf8))
         }
-        var batch = Batch()
         // One worker per thread for the whole run: their scratch (and word cache) stay warm.
         let workers = (0..<max(1, options.threads)).map { _ in BlockWorker(pipeline: self) }
         // With two or more threads, batch k is scored while batch k+1 is read.
@@ -119,9 +118,11 @@ public final class ScorePipeline: Sendable {
             progress?(counts)
             return !counts.stopped
         }
-        /// Writes the batch in flight and starts scoring this one; false when the run must stop.
+        /// Writes the batch in flight and starts scoring this one (leaving `batch` empty); false
+        /// when the run must stop. The batch is passed in, not captured: a captured variable
+        /// would pay a dynamic exclusivity check on every line appended to it.
         @discardableResult
-        func flush() -> Bool {
+        func flush(_ batch: inout Batch) -> Bool {
             guard !batch.records.isEmpty, !counts.stopped else { return !counts.stopped }
             guard overlap.finish(deliver) else { return false }
             let full = batch
@@ -135,16 +136,21 @@ public final class ScorePipeline: Sendable {
         switch options.inputFormat {
         case .text, .jsonl:
             let reader = LineReader(handle: input)
-            while let (line, bytes) = reader.next() {
+            var batch = Batch()
+            while let full = reader.withNextLine({ line, bytes -> Bool in
                 batch.records.append(.init(line: line, start: batch.bytes.count, count: bytes.count))
                 batch.bytes.append(contentsOf: bytes)
-                if batch.records.count >= options.batchSize || batch.bytes.count >= Self.batchBytes {
+                return batch.records.count >= options.batchSize || batch.bytes.count >= Self.batchBytes
+            }) {
+                if full {
                     counts.bytes = reader.bytesRead
-                    if !flush() { return counts }
+                    if !flush(&batch) { return counts }
                 }
             }
             counts.bytes = reader.bytesRead
+            flush(&batch)
         case .csv:
+            var batch = Batch()
             var header: [String]?
             var textIndex = -1
             var idIndex: Int?
@@ -168,14 +174,14 @@ public final class ScorePipeline: Sendable {
                     rec.count = batch.bytes.count - rec.start
                 }
                 batch.records.append(rec)
-                if batch.records.count >= options.batchSize || batch.bytes.count >= Self.batchBytes { flush() }
+                if batch.records.count >= options.batchSize || batch.bytes.count >= Self.batchBytes { flush(&batch) }
             }
             CSVParser().records(from: input, chunkRead: { counts.bytes += $0 }) { r in
                 take(r)
                 return !counts.stopped
             }
+            flush(&batch)
         }
-        flush()
         _ = overlap.finish(deliver)
         return counts
     }

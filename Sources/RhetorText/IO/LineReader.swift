@@ -21,26 +21,38 @@ public final class LineReader {
 
     /// The next line without its `\n` (and without a `\r` before it), or nil at the end.
     public func next() -> (line: Int, bytes: ArraySlice<UInt8>)? {
+        guard let (line, range) = advance() else { return nil }
+        return (line, buffer[range])
+    }
+
+    /// Calls `body` with the next line (as `next()` gives it) while its bytes sit in the read
+    /// buffer, valid during the call only; nil at the end. No slice, so no reference counting
+    /// or copy per line: the score pipeline copies each line once, into its batch.
+    public func withNextLine<R>(_ body: (_ line: Int, _ bytes: UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        guard let (line, range) = advance() else { return nil }
+        return try buffer.withUnsafeBufferPointer { try body(line, UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// Finds the next line in the buffer, reading more when needed: its number and where it
+    /// lies in `buffer`.
+    func advance() -> (line: Int, range: Range<Int>)? {
         while true {
             let start = position
             let found = buffer.withUnsafeBufferPointer { ByteScan.firstIndex(of: 0x0A, in: $0, from: start) }
             if found < buffer.count {
-                let nl = found
-                var end = nl
+                var end = found
                 if end > position, buffer[end - 1] == 0x0D { end -= 1 }
-                let slice = buffer[position..<end]
-                position = nl + 1
+                position = found + 1
                 lineNumber += 1
-                return (lineNumber, slice)
+                return (lineNumber, start..<end)
             }
             if eof {
                 guard position < buffer.count else { return nil }
                 var end = buffer.count
                 if buffer[end - 1] == 0x0D { end -= 1 }
-                let slice = buffer[position..<end]
                 position = buffer.count
                 lineNumber += 1
-                return (lineNumber, slice)
+                return (lineNumber, start..<end)
             }
             // Drop consumed bytes, then read more.
             if position > 0 {
