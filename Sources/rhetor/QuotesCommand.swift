@@ -64,13 +64,14 @@ struct Quotes: ParsableCommand {
             }
             for (h, fmt, path) in inputs {
                 try ArticleReader.read(handle: h, format: fmt, path: path, id: id, date: date, deferJSON: true) { batch in
-                    guard overlap.finish(deliver) else { return false }
-                    overlap.start {
+                    // The previous batch is written while this one is processed.
+                    let going = overlap.handOver({
                         var batchCounts = QuotePipeline.Counts()
                         let bytes = pipeline.render(batch, counts: &batchCounts)
                         return (bytes, batchCounts)
-                    }
-                    return true
+                    }, deliver: deliver)
+                    if !going { overlap.drain() }
+                    return going
                 }
                 _ = overlap.finish(deliver)
                 if counts.stopped { break }

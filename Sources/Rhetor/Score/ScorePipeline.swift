@@ -124,13 +124,16 @@ public final class ScorePipeline: Sendable {
         @discardableResult
         func flush(_ batch: inout Batch) -> Bool {
             guard !batch.records.isEmpty, !counts.stopped else { return !counts.stopped }
-            guard overlap.finish(deliver) else { return false }
             let full = batch
             batch = Batch()
             // Sized like the last one, so the next batch does not grow by doubling (copies).
             batch.bytes.reserveCapacity(full.bytes.count)
             batch.records.reserveCapacity(full.records.count)
-            overlap.start { self.render(full, workers: workers) }
+            // The previous batch is written while this one is scored.
+            guard overlap.handOver({ self.render(full, workers: workers) }, deliver: deliver) else {
+                overlap.drain()
+                return false
+            }
             return true
         }
         switch options.inputFormat {
