@@ -80,9 +80,7 @@ public struct JSONWriter {
     static func writeFixed4(_ x: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
         let y = x * 10_000
         guard y > -10_000, y < 10_000 else { return writeFixed(x, scale: 10_000, decimals: 4, to: p) }
-        var r = Int(y)
-        let dropped = y - Double(r)
-        if dropped >= 0.5 { r += 1 } else if dropped <= -0.5 { r -= 1 }
+        let r = roundedHalfAwayFromZero(y)
         if r == 0 { p[0] = 0x30; return 1 }
         var n = 0
         if r < 0 { p[0] = 0x2D; n = 1 }
@@ -101,16 +99,21 @@ public struct JSONWriter {
         return n + width
     }
 
-    /// `writeNumber` for a finite `x` with `|x| x scale < 9e15`, `scale` = 10^decimals.
+    /// `y` rounded half away from zero, as `rounded()` does, without its libm call on baseline
+    /// x86-64 (no `roundsd`): truncate, then step when the dropped part is at least one half
+    /// (exact for |y| < 2^53: y minus its integer part is representable).
     @inline(__always)
-    static func writeFixed(_ x: Double, scale: UInt64, decimals: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        // Rounded half away from zero, as `rounded()` does, without its libm call on baseline
-        // x86-64 (no `roundsd`): truncate, then step when the dropped part is at least one half
-        // (exact: |y| < 2^53, so y minus its integer part is representable).
-        let y = x * Double(scale)
+    static func roundedHalfAwayFromZero(_ y: Double) -> Int64 {
         var r = Int64(y)
         let dropped = y - Double(r)
         if dropped >= 0.5 { r += 1 } else if dropped <= -0.5 { r -= 1 }
+        return r
+    }
+
+    /// `writeNumber` for a finite `x` with `|x| x scale < 9e15`, `scale` = 10^decimals.
+    @inline(__always)
+    static func writeFixed(_ x: Double, scale: UInt64, decimals: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        let r = roundedHalfAwayFromZero(x * Double(scale))
         if r == 0 { p[0] = 0x30; return 1 }
         var n = 0
         if r < 0 { p[0] = 0x2D; n = 1 }
