@@ -89,9 +89,12 @@ public final class TokenBuffer {
     }
 }
 
-/// Hashes of the fixed token spellings, computed once.
-private enum FixedHashes {
+/// What the scan loop reads besides the text, built once: the hashes of the fixed token
+/// spellings and the word-byte table.
+private enum ScanTables {
     static let replacement = TermHash.term([0xEF, 0xBF, 0xBD])
+    /// A lone curly apostrophe normalizes to `'`.
+    static let apostrophe = TermHash.term([0x27])
     static let url = TermHash.term(Array("<url>".utf8))
     static let user = TermHash.term(Array("@user".utf8))
     /// Emphasis runs hash by shape: `?`, `!`, `?!`.
@@ -112,12 +115,6 @@ private enum FixedHashes {
             default: t[b] = 0
             }
         }
-        return UnsafePointer(t)
-    }()
-    /// Never written after it is built, so sharing it between threads is safe.
-    nonisolated(unsafe) static let classes: UnsafePointer<ByteClass> = {
-        let t = UnsafeMutablePointer<ByteClass>.allocate(capacity: 256)
-        for b in 0..<256 { t[b] = ByteClass.classify(UInt8(b)) }
         return UnsafePointer(t)
     }()
 }
@@ -142,8 +139,8 @@ private struct Scanner {
     init(bytes: UnsafeBufferPointer<UInt8>, fastPath: Bool, out buffer: TokenBuffer) {
         p = bytes
         n = bytes.count
-        table = FixedHashes.classes
-        wordBytes = FixedHashes.wordBytes
+        table = ByteClass.table
+        wordBytes = ScanTables.wordBytes
         self.fastPath = fastPath
         self.buffer = buffer
         out = buffer.base
@@ -191,7 +188,7 @@ private struct Scanner {
             case .nonASCII:
                 let s = UTF8Scalar.decode(p, at: i)
                 guard s.valid else {
-                    emit(.invalid, i, i + s.length, chars, chars + 1, hash: FixedHashes.replacement, flags: .nonASCII)
+                    emit(.invalid, i, i + s.length, chars, chars + 1, hash: ScanTables.replacement, flags: .nonASCII)
                     i += s.length
                     chars += 1
                     continue
@@ -210,7 +207,7 @@ private struct Scanner {
                     chars += 1
                     // A non-ASCII mark: U+2018/U+2019 normalize to `'`, nothing else changes.
                     let h = p[start] == 0xE2 && p[start + 1] == 0x80 && (p[start + 2] == 0x98 || p[start + 2] == 0x99)
-                        ? TermHash.term([0x27]) : rawHash(start, i)
+                        ? ScanTables.apostrophe : rawHash(start, i)
                     emit(.punct, start, i, chars - 1, chars, hash: h, flags: .nonASCII)
                 case .joiner:
                     i += s.length
@@ -493,7 +490,7 @@ private struct Scanner {
             }
             chars += 1
         }
-        emit(.url, start, i, charStart, chars, hash: FixedHashes.url, flags: [])
+        emit(.url, start, i, charStart, chars, hash: ScanTables.url, flags: [])
     }
 
     mutating func scanMention() {
@@ -510,7 +507,7 @@ private struct Scanner {
                 break
             }
         }
-        emit(.mention, start, i, charStart, chars, hash: FixedHashes.user, flags: [])
+        emit(.mention, start, i, charStart, chars, hash: ScanTables.user, flags: [])
     }
 
     mutating func scanEmphasis() {
@@ -524,7 +521,7 @@ private struct Scanner {
         chars += len
         // Hash the run by its shape (`!`, `?`, `?!`), not its length: length is a rule feature.
         let shape = flags.contains(.question)
-            ? (flags.contains(.exclamation) ? FixedHashes.both : FixedHashes.question) : FixedHashes.exclamation
+            ? (flags.contains(.exclamation) ? ScanTables.both : ScanTables.question) : ScanTables.exclamation
         emit(.emphasis, start, i, chars - len, chars, hash: shape, flags: flags, run: len)
     }
 

@@ -24,8 +24,14 @@ public enum ByteClass: UInt8, Sendable {
     /// A byte of a multi-byte UTF-8 sequence (or an invalid byte).
     case nonASCII = 9
 
-    /// The class of every byte, indexed by the byte value.
-    public static let table: [ByteClass] = (0..<256).map { classify(UInt8($0)) }
+    /// The class of every byte, indexed by the byte value: 256 entries built once and never
+    /// written again (so sharing them between threads is safe), read by the tokenizer's scan
+    /// loop through a plain pointer (no bounds check, no reference counting).
+    nonisolated(unsafe) public static let table: UnsafePointer<ByteClass> = {
+        let t = UnsafeMutablePointer<ByteClass>.allocate(capacity: 256)
+        for b in 0..<256 { t[b] = classify(UInt8(b)) }
+        return UnsafePointer(t)
+    }()
 
     /// The class of one byte, computed without the table (the reference the table is built from).
     @inlinable
