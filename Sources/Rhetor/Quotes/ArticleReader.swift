@@ -15,7 +15,8 @@ public enum ArticleReader {
     /// Articles per batch for `rhetor ingest`, one database transaction each.
     public static let ingestBatchSize = 256
     /// Bytes of article input per batch at most, so a file of huge articles still keeps only a
-    /// few batches in memory (one being read, one being processed).
+    /// few batches in memory (one being read, one being processed, the output of one being
+    /// written).
     public static let batchBytes = 8 << 20
 
     /// Reads `handle` and hands out batches of articles; `emit` returns false to stop reading.

@@ -58,7 +58,8 @@ public final class ScorePipeline: Sendable {
     let outputKeyRanges: [Range<Int>]
     let json = JSONLineScanner(keys: ["text", "id"])
     /// Bytes of input per batch at most (besides `ScoreOptions.batchSize` records), so long
-    /// lines still leave only two batches in memory: one being read, one being scored.
+    /// lines still leave only three batches in memory: one being read, one being scored, and
+    /// the output of one being written.
     static let batchBytes = 8 << 20
 
     public init(model: LinearModel, options: ScoreOptions) {
