@@ -155,18 +155,10 @@ public struct JSONWriter {
         }
     }
 
-    /// A record id: a JSON string, a number as written, or null.
+    /// A record id: a JSON string, a number as written, or null (`LineCursor.id` writes it).
     public static func appendID(_ id: RecordID, to out: inout [UInt8]) {
-        switch id {
-        case .string(let s):
-            var w = JSONWriter()
-            swap(&w.bytes, &out)
-            w.string(s)
-            swap(&w.bytes, &out)
-        case .number(let s): out.append(contentsOf: s.utf8)
-        case .integer(let n): appendInteger(n, to: &out)
-        case .none: out.append(contentsOf: "null".utf8)
-        }
+        let fits = LineCursor.build(capacity: LineCursor.room(for: id), appendingTo: &out) { $0.id(id) }
+        precondition(fits, "LineCursor.room(for:) is a bound on what id(_:) writes")
     }
 
     /// `"key":` followed by a record id: a string, a number as written, or null.
@@ -197,8 +189,9 @@ public struct JSONWriter {
 /// A short output line built in a fixed stack buffer and appended to the output in one call.
 ///
 /// A score line has a dozen pieces; appending each to an Array checks uniqueness and capacity
-/// every time, which cost more than formatting the numbers. Writes past the capacity set
-/// `overflowed` and are dropped: the caller then writes the line the general way.
+/// every time, which cost more than formatting the numbers. Callers size the buffer from bounds
+/// (`numberBytes`, `room(for:)`); a write past the capacity sets `overflowed`, is dropped, and
+/// `build` appends nothing and returns false.
 struct LineCursor {
     /// Room every number needs (`JSONWriter.writeNumber`): 24 bytes at most, rounded up.
     static let numberBytes = 32
@@ -253,17 +246,27 @@ struct LineCursor {
         count += JSONWriter.writeNumber(x, decimals: decimals, to: base + count)
     }
 
-    /// A record id as `JSONWriter.appendID` writes it.
+    /// The most bytes `id(_:)` writes for `id`.
+    static func room(for id: RecordID) -> Int {
+        switch id {
+        // Escaping at most sextuples a byte.
+        case .string(let s): 2 + 6 * s.utf8.count
+        case .number(let s): s.utf8.count
+        case .integer: numberBytes
+        case .none: 4
+        }
+    }
+
+    /// A record id: a JSON string, a number as written, or null.
     mutating func id(_ id: RecordID) {
         switch id {
         case .string(let s):
-            // Escaping at most sextuples a byte.
-            guard room(2 + 6 * s.utf8.count) else { return }
+            guard room(Self.room(for: id)) else { return }
             base[count] = 0x22; count += 1
             JSONWriter.escape(s) { base[count] = $0; count += 1 }
             base[count] = 0x22; count += 1
         case .number(let s):
-            guard room(s.utf8.count) else { return }
+            guard room(Self.room(for: id)) else { return }
             for b in s.utf8 { base[count] = b; count += 1 }
         case .integer(let n): integer(n)
         case .none: put("null")

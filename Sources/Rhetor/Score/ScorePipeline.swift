@@ -50,12 +50,13 @@ public final class ScorePipeline: Sendable {
     let modelTag: String
     /// The model tag as a JSON string literal, escaped once.
     let modelTagJSON: [UInt8]
-    /// `,"<output>":` for every output, in order.
-    let outputKeys: [[UInt8]]
-    /// The same keys in one array (`outputKeyRanges[o]` is output `o`'s), so the hot line
-    /// writer touches no reference-counted storage per key.
+    /// `,"<output>":` for every output, in order, in one array (`outputKeyRanges[o]` is output
+    /// `o`'s), so the line writer touches no reference-counted storage per key.
     let outputKeyBytes: [UInt8]
     let outputKeyRanges: [Range<Int>]
+    /// A bound on a JSON score line's bytes besides its id: the punctuation and key names (32),
+    /// the line number, the output keys and numbers, the model tag.
+    let lineBytesBesidesID: Int
     let json = JSONLineScanner(keys: ["text", "id"])
     /// Bytes of input per batch at most (besides `ScoreOptions.batchSize` records), so long
     /// lines still leave only three batches in memory: one being read, one being scored, and
@@ -69,20 +70,17 @@ public final class ScorePipeline: Sendable {
         var w = JSONWriter()
         w.string(modelTag)
         modelTagJSON = w.bytes
-        outputKeys = model.outputNames.map { name in
-            var k = JSONWriter()
-            k.raw(",")
-            k.key(name)
-            return k.bytes
-        }
-        var joined: [UInt8] = []
+        var keys = JSONWriter()
         var ranges: [Range<Int>] = []
-        for key in outputKeys {
-            ranges.append(joined.count..<(joined.count + key.count))
-            joined += key
+        for name in model.outputNames {
+            let start = keys.bytes.count
+            keys.raw(",")
+            keys.key(name)
+            ranges.append(start..<keys.bytes.count)
         }
-        outputKeyBytes = joined
+        outputKeyBytes = keys.bytes
         outputKeyRanges = ranges
+        lineBytesBesidesID = 32 + LineCursor.numberBytes + keys.bytes.count + ranges.count * LineCursor.numberBytes + modelTagJSON.count
     }
 
     /// Records read but not yet processed: raw lines (text, JSON Lines) or extracted statement
@@ -373,9 +371,10 @@ public final class ScorePipeline: Sendable {
     func render(line: Int, id: RecordID, logits: UnsafeBufferPointer<Float>, text: () -> String, into out: inout [UInt8]) {
         let model = scorer.model
         switch options.outputFormat {
-        case .jsonl where !options.explain:
-            // The usual line, built on the stack; an id too long for the buffer goes the general way.
-            let fits = LineCursor.build(capacity: 512, appendingTo: &out) { c in
+        case .jsonl:
+            // Built on the stack in one piece, the buffer sized from bounds so it always fits.
+            let explain = options.explain
+            let fits = LineCursor.build(capacity: lineBytesBesidesID + LineCursor.room(for: id), appendingTo: &out) { c in
                 c.put(#"{"line":"#)
                 c.integer(line)
                 c.put(#","id":"#)
@@ -388,27 +387,16 @@ public final class ScorePipeline: Sendable {
                 }
                 c.put(#","model":"#)
                 c.put(modelTagJSON)
-                c.put("}\n")
+                if !explain { c.put("}\n") }
             }
-            if !fits { fallthrough }
-        case .jsonl:
-            out.append(contentsOf: #"{"line":"#.utf8)
-            JSONWriter.appendInteger(line, to: &out)
-            out.append(contentsOf: #","id":"#.utf8)
-            JSONWriter.appendID(id, to: &out)
-            for (o, key) in outputKeys.enumerated() {
-                out.append(contentsOf: key)
-                JSONWriter.appendNumber(Double(scorer.link(logits[o], output: o)), decimals: 4, to: &out)
-            }
-            out.append(contentsOf: #","model":"#.utf8)
-            out.append(contentsOf: modelTagJSON)
-            if options.explain {
+            precondition(fits, "the score line's capacity is a bound on what it holds")
+            if explain {
                 var w = JSONWriter()
                 w.raw(","); w.key("explanation")
                 writeExplanation(&w, model.explain(text()))
+                w.raw("}\n")
                 out.append(contentsOf: w.bytes)
             }
-            out.append(contentsOf: "}\n".utf8)
         case .csv:
             let values = (0..<logits.count).map { JSONWriter.format(Double(scorer.link(logits[$0], output: $0))) }
             let fields = [String(line), id.text] + values + [modelTag, ""]
