@@ -397,28 +397,20 @@ private struct Scanner {
             let lowered = b | 0x20
             if lowered == 0x68 || lowered == 0x77 { return }
             guard let w = plainWord(at: i) else { return }
-            if count == capacity {
-                buffer.grow(keeping: count)
-                out = buffer.base
-                capacity = buffer.capacity
-            }
             let length = w.end &- i
-            (out + count).initialize(to: Token(
-                byteStart: Int32(truncatingIfNeeded: i), byteEnd: Int32(truncatingIfNeeded: w.end),
-                charStart: Int32(truncatingIfNeeded: chars), charEnd: Int32(truncatingIfNeeded: chars &+ length),
-                hash: w.hash, kind: w.kind, flags: w.flags, runLength: 0
-            ))
-            count &+= 1
+            Self.append(w.kind, i, w.end, chars, chars &+ length, hash: w.hash, flags: w.flags,
+                        to: buffer, out: &out, count: &count, capacity: &capacity)
             chars &+= length
             i = w.end
         }
     }
 
-    /// True when bytes `a..<i` (the end of the word being scanned) are `suffix` in any ASCII case.
+    /// True when bytes `a..<i` (the end of the word being scanned) are `suffix`, a lower-case
+    /// ASCII word, in any case (a byte OR 0x20 is a lower-case letter only when it is a letter).
     func isSuffix(_ a: Int, _ suffix: StaticString) -> Bool {
         guard i - a == suffix.utf8CodeUnitCount else { return false }
         return suffix.withUTF8Buffer { s in
-            for k in 0..<s.count where p[a + k] | 0x20 != s[k] || cls(a + k) != .lower && cls(a + k) != .upper { return false }
+            for k in 0..<s.count where p[a + k] | 0x20 != s[k] { return false }
             return true
         }
     }
@@ -569,6 +561,14 @@ private struct Scanner {
 
     @inline(__always)
     mutating func emit(_ kind: TokenKind, _ a: Int, _ b: Int, _ ca: Int, _ cb: Int, hash: UInt64, flags: TokenFlags, run: Int = 0) {
+        Self.append(kind, a, b, ca, cb, hash: hash, flags: flags, run: run, to: buffer, out: &out, count: &count, capacity: &capacity)
+    }
+
+    /// Writes a token at `out[count]`, growing `buffer` first when it is full: `emit`'s body,
+    /// on output state the caller may hold in locals (`scanPlainRun`).
+    @inline(__always)
+    static func append(_ kind: TokenKind, _ a: Int, _ b: Int, _ ca: Int, _ cb: Int, hash: UInt64, flags: TokenFlags, run: Int = 0,
+                       to buffer: TokenBuffer, out: inout UnsafeMutablePointer<Token>, count: inout Int, capacity: inout Int) {
         if count == capacity {
             buffer.grow(keeping: count)
             out = buffer.base
@@ -579,6 +579,6 @@ private struct Scanner {
             charStart: Int32(truncatingIfNeeded: ca), charEnd: Int32(truncatingIfNeeded: cb),
             hash: hash, kind: kind, flags: flags, runLength: UInt16(clamping: run)
         ))
-        count += 1
+        count &+= 1
     }
 }

@@ -152,11 +152,9 @@ public struct FeatureExtractor: Sendable {
         scratch.origins.removeAll(keepingCapacity: true)
         scratch.buckets.removeAll(keepingCapacity: true)
         let tb = scratch.tokens.tokens
-        do {
-            applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: explain)
-            hash(tokens: tb, bytes: bytes, scratch: scratch, explain: explain)
-            return scratch.buckets.isEmpty ? 0 : 1 / Float(scratch.buckets.count).squareRoot()
-        }
+        applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: explain)
+        hash(tokens: tb, bytes: bytes, scratch: scratch, explain: explain)
+        return scratch.buckets.isEmpty ? 0 : 1 / Float(scratch.buckets.count).squareRoot()
     }
 
     // MARK: - Rules
@@ -468,6 +466,12 @@ final class WordCache {
         var tag: UInt16 = 0
         var count: UInt16 = 0
         var s0: Int16 = 0, s1: Int16 = 0, s2: Int16 = 0, s3: Int16 = 0
+
+        /// True when the slot holds exactly this word.
+        @inline(__always)
+        func holds(_ word: WordKey) -> Bool {
+            tag == UInt16(word.count + 1) && lo == word.lo && hi == word.hi
+        }
     }
 
     /// 2^14 slots x 32 bytes = 512 KB, in sets of two slots (one 64-byte cache line, the most
@@ -540,35 +544,33 @@ extension FeatureExtractor {
         swap(&charBuffer, &scratch.chars)
         defer { swap(&charBuffer, &scratch.chars) }
         let tb = scratch.tokens.tokens
-        do {
-            applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
-            var codes = (0, 0, 0, 0)
-            var count = 0
-            withUnsafeMutableBytes(of: &codes) { raw in
-                let c = raw.baseAddress!.assumingMemoryBound(to: Int.self)
-                if table.stride == 4 {
-                    if scratch.wordCache == nil || scratch.wordCacheTable !== table {
-                        scratch.wordCache = WordCache()
-                        scratch.wordCacheTable = table
-                    }
-                    var acc = WeightAccumulator(table: table, cache: scratch.wordCache!)
-                    hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &acc)
-                    acc.write(to: c, outputs: table.outputs)
-                    count = acc.count
-                } else {
-                    var sink = BucketRecorder(explain: false)
-                    swap(&sink.buckets, &scratch.buckets)
-                    sink.buckets.removeAll(keepingCapacity: true)
-                    hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &sink)
-                    var wide = [Int](repeating: 0, count: table.outputs)
-                    table.sum(sink.buckets, into: &wide)
-                    count = sink.buckets.count
-                    swap(&sink.buckets, &scratch.buckets)
-                    for o in 0..<table.outputs { sums[o] = HashedTable.value(codeSum: wide[o], scale: table.scales[o], count: count) }
-                    return
+        applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
+        var codes = (0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &codes) { raw in
+            let c = raw.baseAddress!.assumingMemoryBound(to: Int.self)
+            if table.stride == 4 {
+                if scratch.wordCache == nil || scratch.wordCacheTable !== table {
+                    scratch.wordCache = WordCache()
+                    scratch.wordCacheTable = table
                 }
-                for o in 0..<table.outputs { sums[o] = HashedTable.value(codeSum: c[o], scale: table.scales[o], count: count) }
+                var acc = WeightAccumulator(table: table, cache: scratch.wordCache!)
+                hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &acc)
+                acc.write(to: c, outputs: table.outputs)
+                count = acc.count
+            } else {
+                var sink = BucketRecorder(explain: false)
+                swap(&sink.buckets, &scratch.buckets)
+                sink.buckets.removeAll(keepingCapacity: true)
+                hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &sink)
+                var wide = [Int](repeating: 0, count: table.outputs)
+                table.sum(sink.buckets, into: &wide)
+                count = sink.buckets.count
+                swap(&sink.buckets, &scratch.buckets)
+                for o in 0..<table.outputs { sums[o] = HashedTable.value(codeSum: wide[o], scale: table.scales[o], count: count) }
+                return
             }
+            for o in 0..<table.outputs { sums[o] = HashedTable.value(codeSum: c[o], scale: table.scales[o], count: count) }
         }
     }
 }

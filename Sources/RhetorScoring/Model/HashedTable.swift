@@ -139,12 +139,11 @@ struct WeightAccumulator: HashedFeatureSink {
         pending = nil
         guard let word else { return false }
         let set = cache + Int(truncatingIfNeeded: word.hash & setMask) &* WordCache.ways
-        let tag = UInt16(word.count + 1)
-        if set[0].tag == tag, set[0].lo == word.lo, set[0].hi == word.hi {
+        if set[0].holds(word) {
             addCached(set[0])
             return true
         }
-        if set[1].tag == tag, set[1].lo == word.lo, set[1].hi == word.hi {
+        if set[1].holds(word) {
             // Most recently used first.
             let c = set[1]
             set[1] = set[0]
