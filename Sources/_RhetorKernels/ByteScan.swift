@@ -68,8 +68,15 @@ public enum ByteScan {
     /// (~30 instructions per block, measured in the disassembly); this is ~4.
     @inlinable @inline(__always)
     static func anyLane(_ mask: SIMDMask<SIMD16<Int8>>) -> Bool {
-        let words = unsafeBitCast(unsafeBitCast(mask, to: SIMD16<Int8>.self), to: SIMD2<UInt64>.self)
+        let words = maskWords(mask)
         return words[0] | words[1] != 0
+    }
+
+    /// A 16-lane mask's bytes (0 or 0xFF each) as two 64-bit words: bitcasts that stay in
+    /// vector registers.
+    @inlinable @inline(__always)
+    static func maskWords(_ mask: SIMDMask<SIMD16<Int8>>) -> SIMD2<UInt64> {
+        unsafeBitCast(unsafeBitCast(mask, to: SIMD16<Int8>.self), to: SIMD2<UInt64>.self)
     }
 
     /// The first true lane of a mask with at least one: the mask as bytes (0 or 0xFF, a
@@ -78,7 +85,7 @@ public enum ByteScan {
     /// after a hit cost ~40 instructions, this ~8.
     @inlinable @inline(__always)
     static func firstLane(_ mask: SIMDMask<SIMD16<Int8>>) -> Int {
-        let words = unsafeBitCast(unsafeBitCast(mask, to: SIMD16<Int8>.self), to: SIMD2<UInt64>.self)
+        let words = maskWords(mask)
         let lo = UInt64(littleEndian: words[0])
         if lo != 0 { return lo.trailingZeroBitCount &>> 3 }
         return 8 &+ (UInt64(littleEndian: words[1]).trailingZeroBitCount &>> 3)
@@ -112,19 +119,9 @@ public enum ByteScan {
 
     @inlinable
     public static func asciiPrefixSIMD(_ bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
-        let n = bytes.count
-        guard let base = bytes.baseAddress, from < n else { return 0 }
-        let start = max(0, from)
-        var i = start
         let limit = SIMD16<UInt8>(repeating: 0x80)
-        let raw = UnsafeRawPointer(base)
-        while i + 16 <= n {
-            let high = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) .>= limit
-            if anyLane(high) { return i + firstLane(high) - start }
-            i += 16
-        }
-        while i < n, base[i] < 0x80 { i += 1 }
-        return i - start
+        let start = min(max(0, from), bytes.count)
+        return firstMatchSIMD(in: bytes, from: from, block: { $0 .>= limit }, byte: { $0 >= 0x80 }) - start
     }
 
     /// The scalar twin of `asciiPrefixSIMD`.
