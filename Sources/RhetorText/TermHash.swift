@@ -55,6 +55,7 @@ public enum TermHash {
     }
 
     /// The hash of a phrase of already-hashed terms.
+    @inlinable
     public static func phrase<C: Sequence>(_ terms: C) -> UInt64 where C.Element == UInt64 {
         var it = terms.makeIterator()
         guard var h = it.next() else { return term([UInt8]()) }

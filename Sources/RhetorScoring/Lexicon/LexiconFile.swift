@@ -60,7 +60,8 @@ public struct LexiconFile: Sendable {
     public init(bytes: [UInt8], path: String) throws {
         self.path = path
         sha256 = SHA256.hex(bytes)
-        guard String(validating: bytes, as: UTF8.self) != nil else {
+        let valid = bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) }
+        guard valid else {
             // Find the line with the bad bytes for the message.
             var line = 1
             var start = 0
@@ -71,22 +72,18 @@ public struct LexiconFile: Sendable {
             }
             throw DataFileError(path: path, line: line, problem: "invalid UTF-8")
         }
-        // Split on bytes, not Characters: grapheme breaking is most of the load time otherwise.
-        var lines: [String] = []
-        bytes.withUnsafeBufferPointer { p in
-            var start = 0
-            var i = 0
-            while i < p.count {
-                if p[i] == 0x0A {
-                    lines.append(String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self))
-                    start = i + 1
-                }
-                i += 1
-            }
-            lines.append(String(decoding: UnsafeBufferPointer(rebasing: p[start..<p.count]), as: UTF8.self))
+        // Lines as byte ranges (split on bytes, not Characters: grapheme breaking would be most
+        // of the load time); a final newline ends the last line rather than starting an empty one.
+        var lines: [Range<Int>] = []
+        var start = 0
+        for (i, b) in bytes.enumerated() where b == 0x0A {
+            lines.append(start..<i)
+            start = i + 1
         }
-        if lines.last == "" { lines.removeLast() }
-        guard let first = lines.first else { throw DataFileError(path: path, line: 0, problem: "empty file") }
+        if start < bytes.count { lines.append(start..<bytes.count) }
+        func text(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
+        guard let firstRange = lines.first else { throw DataFileError(path: path, line: 0, problem: "empty file") }
+        let first = text(firstRange)
         guard first == Self.magic else {
             if first.hasPrefix("#! rhetor-lexicon ") {
                 throw DataFileError(path: path, line: 1, problem: "unsupported lexicon format '\(first)'; this build reads '\(Self.magic)'")
@@ -97,8 +94,9 @@ public struct LexiconFile: Sendable {
         columns = []
         rows = []
         var i = 1
-        while i < lines.count, lines[i].hasPrefix("#") {
-            let body = lines[i].dropFirst().drop(while: { $0 == " " })
+        while i < lines.count, bytes[lines[i]].first == 0x23 {
+            let line = text(lines[i])
+            let body = line.dropFirst().drop(while: { $0 == " " })
             guard let colon = body.firstIndex(of: ":") else {
                 throw DataFileError(path: path, line: i + 1, problem: "header line is not '# key: value'")
             }
@@ -115,56 +113,67 @@ public struct LexiconFile: Sendable {
         guard columns.first == "term", columns.count >= 2 else {
             throw DataFileError(path: path, line: i, problem: "columns must start with 'term' and name at least two columns")
         }
-        var previous: String?
+        var previous: Range<Int>?
         var normalizedSeen: [UInt64: Int] = [:]
-        while i < lines.count {
-            let lineNo = i + 1
-            let line = lines[i]
-            if line.isEmpty { throw DataFileError(path: path, line: lineNo, problem: "blank line") }
-            if line.hasPrefix("#") { throw DataFileError(path: path, line: lineNo, problem: "comment after the header") }
-            var fields: [String] = []
-            var fieldStart = line.startIndex
-            for i in line.utf8.indices where line.utf8[i] == 0x09 {
-                fields.append(String(line[fieldStart..<i]))
-                fieldStart = line.utf8.index(after: i)
-            }
-            fields.append(String(line[fieldStart...]))
-            guard fields.count == columns.count else {
-                throw DataFileError(path: path, line: lineNo, problem: "expected \(columns.count) tab-separated fields (\(columns.joined(separator: ", "))), found \(fields.count)")
-            }
-            let term = fields[0]
-            if Self.hasStraySpaces(term) {
-                throw DataFileError(path: path, line: lineNo, problem: "term '\(term)' is empty or has stray spaces")
-            }
-            if let prev = previous {
-                if prev == term { throw DataFileError(path: path, line: lineNo, problem: "duplicate term '\(term)'") }
-                if !prev.utf8.lexicographicallyPrecedes(term.utf8) {
-                    throw DataFileError(path: path, line: lineNo, problem: "not sorted: '\(term)' comes after '\(prev)' (sort by UTF-8 bytes)")
+        normalizedSeen.reserveCapacity(lines.count - i)
+        rows.reserveCapacity(lines.count - i)
+        let tokens = TokenBuffer()
+        let tokenizer = Tokenizer()
+        try bytes.withUnsafeBufferPointer { p in
+            while i < lines.count {
+                let lineNo = i + 1
+                let line = lines[i]
+                if line.isEmpty { throw DataFileError(path: path, line: lineNo, problem: "blank line") }
+                if p[line.lowerBound] == 0x23 { throw DataFileError(path: path, line: lineNo, problem: "comment after the header") }
+                var fields: [String] = []
+                fields.reserveCapacity(columns.count)
+                var termRange = line
+                var fieldStart = line.lowerBound
+                for j in line where p[j] == 0x09 {
+                    if fields.isEmpty { termRange = fieldStart..<j }
+                    fields.append(text(fieldStart..<j))
+                    fieldStart = j + 1
                 }
+                if fields.isEmpty { termRange = fieldStart..<line.upperBound }
+                fields.append(text(fieldStart..<line.upperBound))
+                guard fields.count == columns.count else {
+                    throw DataFileError(path: path, line: lineNo, problem: "expected \(columns.count) tab-separated fields (\(columns.joined(separator: ", "))), found \(fields.count)")
+                }
+                let term = UnsafeBufferPointer(rebasing: p[termRange])
+                if Self.hasStraySpaces(term) {
+                    throw DataFileError(path: path, line: lineNo, problem: "term '\(fields[0])' is empty or has stray spaces")
+                }
+                if let prev = previous {
+                    let before = UnsafeBufferPointer(rebasing: p[prev])
+                    if before.elementsEqual(term) { throw DataFileError(path: path, line: lineNo, problem: "duplicate term '\(fields[0])'") }
+                    if !before.lexicographicallyPrecedes(term) {
+                        throw DataFileError(path: path, line: lineNo, problem: "not sorted: '\(fields[0])' comes after '\(text(prev))' (sort by UTF-8 bytes)")
+                    }
+                }
+                tokenizer.tokenize(term, into: tokens)
+                let termTokens = tokens.tokens.map(\.hash)
+                let key = TermHash.phrase(termTokens)
+                if let other = normalizedSeen[key] {
+                    throw DataFileError(path: path, line: lineNo, problem: "term '\(fields[0])' matches the same tokens as line \(other)")
+                }
+                normalizedSeen[key] = lineNo
+                previous = termRange
+                rows.append(Row(line: lineNo, fields: fields, termTokens: termTokens))
+                i += 1
             }
-            let termTokens = PhraseKey.tokens(of: term)
-            let key = TermHash.phrase(termTokens)
-            if let other = normalizedSeen[key] {
-                throw DataFileError(path: path, line: lineNo, problem: "term '\(term)' matches the same tokens as line \(other)")
-            }
-            normalizedSeen[key] = lineNo
-            previous = term
-            rows.append(Row(line: lineNo, fields: fields, termTokens: termTokens))
-            i += 1
         }
     }
 
-    /// True for an empty term, or one with leading, trailing or doubled spaces.
-    static func hasStraySpaces(_ term: String) -> Bool {
-        let u = term.utf8
-        guard let first = u.first, let last = u.last, first != 0x20, last != 0x20 else { return true }
+    /// True for an empty term, or one with leading, trailing or doubled spaces (or a tab).
+    static func hasStraySpaces<C: Collection>(_ u: C) -> Bool where C.Element == UInt8 {
+        guard let first = u.first, first != 0x20 else { return true }
         var previous: UInt8 = 0
         for b in u {
             if b == 0x20, previous == 0x20 { return true }
             if b == 0x09 { return true }
             previous = b
         }
-        return false
+        return previous == 0x20
     }
 
     /// The index of a column, or an error naming the file.

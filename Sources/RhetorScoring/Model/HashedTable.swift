@@ -34,8 +34,12 @@ public final class HashedTable: @unchecked Sendable {
         if let codes {
             precondition(codes.count == weights.count, "one code per hashed weight")
             codes.withUnsafeBufferPointer { c in
-                for b in 0..<(1 << bits) {
-                    for o in 0..<outputs { lanes[b * stride + o] = c[b * outputs + o] }
+                let c = c.baseAddress!
+                var from = 0, to = 0
+                for _ in 0..<(1 << bits) {
+                    for o in 0..<outputs { lanes[to &+ o] = c[from &+ o] }
+                    from &+= outputs
+                    to &+= stride
                 }
             }
         } else {

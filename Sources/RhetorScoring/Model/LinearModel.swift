@@ -79,9 +79,11 @@ public struct ModelWeights: Sendable, Equatable {
 
     /// FNV-1a-64 over bytes.
     public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var h = TermHash.fnvOffset
-        for b in bytes { h = TermHash.step(h, b) }
-        return h
+        bytes.withUnsafeBufferPointer { p in
+            var h = TermHash.fnvOffset
+            for b in p { h = TermHash.step(h, b) }
+            return h
+        }
     }
 
     /// The checksum a weights file carries in its last 8 bytes (little-endian).
@@ -124,13 +126,22 @@ public struct ModelWeights: Sendable, Equatable {
             let scales = (0..<outputs).map { f32(20 + 4 * (outputs + denseCount * outputs + $0)) }
             guard scales.allSatisfy({ $0.isFinite && $0 > 0 }) else { throw fail("hashed weight scales must be positive") }
             hashedScale = scales
-            let codes = bytes[h0..<(h0 + hashedCount)].map { Int8(bitPattern: $0) }
+            // Raw pointers: these loops run over ~800k weights at every start.
+            let codes = [Int8](unsafeUninitializedCapacity: hashedCount) { out, n in
+                bytes.withUnsafeBytes { src in
+                    out.baseAddress!.initialize(from: (src.baseAddress! + h0).assumingMemoryBound(to: Int8.self), count: hashedCount)
+                }
+                n = hashedCount
+            }
             hashed = [Float](unsafeUninitializedCapacity: hashedCount) { out, n in
-                bytes.withUnsafeBufferPointer { src in
-                    var i = 0
-                    while i < hashedCount {
-                        for o in 0..<outputs { out[i + o] = scales[o] * Float(Int8(bitPattern: src[h0 + i + o])) }
-                        i += outputs
+                codes.withUnsafeBufferPointer { c in
+                    scales.withUnsafeBufferPointer { s in
+                        let out = out.baseAddress!, c = c.baseAddress!, s = s.baseAddress!
+                        var i = 0
+                        while i < hashedCount {
+                            for o in 0..<outputs { out[i &+ o] = s[o] * Float(c[i &+ o]) }
+                            i &+= outputs
+                        }
                     }
                 }
                 n = hashedCount
