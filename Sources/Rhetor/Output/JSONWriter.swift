@@ -246,6 +246,18 @@ struct LineCursor {
         count += JSONWriter.writeNumber(x, decimals: decimals, to: base + count)
     }
 
+    /// A score with 4 decimals, as `number(x, decimals: 4)` writes it, without its general
+    /// guard: scores are finite and within -1...1 (anything else takes the general path).
+    @inline(__always)
+    mutating func score(_ x: Double) {
+        guard room(Self.numberBytes) else { return }
+        if x.isFinite, x.magnitude <= 1 {
+            count += JSONWriter.writeFixed4(x, to: base + count)
+        } else {
+            count += JSONWriter.writeNumber(x, decimals: 4, to: base + count)
+        }
+    }
+
     /// The most bytes `id(_:)` writes for `id`.
     static func room(for id: RecordID) -> Int {
         switch id {

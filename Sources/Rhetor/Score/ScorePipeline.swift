@@ -48,8 +48,10 @@ public final class ScorePipeline: Sendable {
     public let scorer: BatchScorer
     public let options: ScoreOptions
     let modelTag: String
-    /// The model tag as a JSON string literal, escaped once.
-    let modelTagJSON: [UInt8]
+    /// The end of a JSON score line: `,"model":"<tag>"` (the tag escaped once), then `}` and a
+    /// newline unless the line goes on with an explanation (`lineEndBeforeBrace` bytes).
+    let lineEnd: [UInt8]
+    let lineEndBeforeBrace: Int
     /// `,"<output>":` for every output, in order, in one array (`outputKeyRanges[o]` is output
     /// `o`'s), so the line writer touches no reference-counted storage per key.
     let outputKeyBytes: [UInt8]
@@ -68,8 +70,12 @@ public final class ScorePipeline: Sendable {
         self.options = options
         modelTag = "\(model.manifest.name)@\(model.manifest.version)"
         var w = JSONWriter()
+        w.raw(",")
+        w.key("model")
         w.string(modelTag)
-        modelTagJSON = w.bytes
+        lineEndBeforeBrace = w.bytes.count
+        w.raw("}\n")
+        lineEnd = w.bytes
         var keys = JSONWriter()
         var ranges: [Range<Int>] = []
         for name in model.outputNames {
@@ -80,7 +86,7 @@ public final class ScorePipeline: Sendable {
         }
         outputKeyBytes = keys.bytes
         outputKeyRanges = ranges
-        lineBytesBesidesID = 32 + LineCursor.numberBytes + keys.bytes.count + ranges.count * LineCursor.numberBytes + modelTagJSON.count
+        lineBytesBesidesID = 32 + LineCursor.numberBytes + keys.bytes.count + ranges.count * LineCursor.numberBytes + lineEnd.count
     }
 
     /// Records read but not yet processed: raw lines (text, JSON Lines) or extracted statement
@@ -382,12 +388,12 @@ public final class ScorePipeline: Sendable {
                 outputKeyBytes.withUnsafeBufferPointer { keys in
                     for o in 0..<outputKeyRanges.count {
                         c.put(UnsafeBufferPointer(rebasing: keys[outputKeyRanges[o]]))
-                        c.number(Double(scorer.link(logits[o], output: o)), decimals: 4)
+                        c.score(Double(scorer.link(logits[o], output: o)))
                     }
                 }
-                c.put(#","model":"#)
-                c.put(modelTagJSON)
-                if !explain { c.put("}\n") }
+                lineEnd.withUnsafeBufferPointer { end in
+                    c.put(explain ? UnsafeBufferPointer(rebasing: end[..<lineEndBeforeBrace]) : end)
+                }
             }
             precondition(fits, "the score line's capacity is a bound on what it holds")
             if explain {
