@@ -104,6 +104,10 @@ public struct KeyedTable<Value: Sendable>: Sendable {
         index = PhraseTable(Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }))
     }
 
+    /// False when no key (entry or phrase prefix) is `key`: the phrase table's filter bit.
+    @inline(__always)
+    func mayStart(_ key: UInt64) -> Bool { index.mayContain(key) }
+
     public subscript(key: UInt64) -> Value? {
         index.find(key).flatMap { values[$0] }
     }

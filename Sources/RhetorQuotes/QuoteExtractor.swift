@@ -326,8 +326,11 @@ public struct QuoteExtractor: Sendable {
 
     // MARK: - Mentions
 
+    @inline(__always)
     func kindAt(_ a: Article, _ i: Int, limit: Int) -> (SpeakerWordKind, Int)? {
-        lexicon.longest(lexicon.words, max: lexicon.wordMaxTokens, a.tokens, at: i, limit: limit)
+        // Most tokens start no entry: the table's filter bit answers inline, without the call.
+        guard i < limit, lexicon.words.mayStart(a.tokens[i].hash) else { return nil }
+        return lexicon.longest(lexicon.words, max: lexicon.wordMaxTokens, a.tokens, at: i, limit: limit)
     }
 
     /// The mention kind of a pronoun or role-noun lexicon kind, nil for other kinds.
@@ -393,12 +396,12 @@ public struct QuoteExtractor: Sendable {
             guard isCapitalized(t) else { i += 1; continue }
             // A capitalised run: names with titles, initials and connectors.
             var j = i
-            var runTokens: [Int] = []
+            var runCount = 0
             while j < toks.count, !a.inQuote[j], a.sentence[j] == a.sentence[i] {
                 let u = toks[j]
                 if isCapitalized(u) {
-                    if let (k, _) = kindAt(a, j, limit: j + 1), k == .stop, !runTokens.isEmpty { break }
-                    runTokens.append(j)
+                    if let (k, _) = kindAt(a, j, limit: j + 1), k == .stop, runCount > 0 { break }
+                    runCount += 1
                     j += 1
                     // Abbreviated titles and initials keep their full stop inside the run.
                     if j < toks.count, a.scalars[Int(toks[j].charStart)] == 0x2E, toks[j].kind == .punct, toks[j].byteCount == 1,
@@ -407,7 +410,7 @@ public struct QuoteExtractor: Sendable {
                     }
                     continue
                 }
-                if u.kind == .word, !isCapitalized(u), connectorHashes.contains(u.hash), j + 1 < toks.count, isCapitalized(toks[j + 1]), !runTokens.isEmpty {
+                if u.kind == .word, !isCapitalized(u), connectorHashes.contains(u.hash), j + 1 < toks.count, isCapitalized(toks[j + 1]), runCount > 0 {
                     j += 1
                     continue
                 }
@@ -499,7 +502,7 @@ public struct QuoteExtractor: Sendable {
         var out: [Cue] = []
         var i = 0
         while i < a.tokens.count {
-            if !a.inQuote[i], a.tokens[i].kind == .word, let (kind, len) = lexicon.longest(lexicon.cues, max: lexicon.cueMaxTokens, a.tokens, at: i, limit: a.tokens.count) {
+            if !a.inQuote[i], a.tokens[i].kind == .word, lexicon.cues.mayStart(a.tokens[i].hash), let (kind, len) = lexicon.longest(lexicon.cues, max: lexicon.cueMaxTokens, a.tokens, at: i, limit: a.tokens.count) {
                 let text = a.text(Int(a.tokens[i].charStart), Int(a.tokens[i + len - 1].charEnd))
                 out.append(Cue(tokStart: i, tokEnd: i + len, kind: kind, participle: text.lowercased().hasSuffix("ing"), text: text))
                 i += len
