@@ -211,7 +211,7 @@ public struct QuoteExtractor: Sendable {
         var copy = text
         guard copy.withUTF8(QuoteScanner.mayHaveQuotes) else { return [] }
         let scalars = Self.scalarValues(text)
-        let spans = QuoteScanner.scan(scalars)
+        let spans = copy.withUTF8 { QuoteScanner.scan(scalars, asciiUTF8: $0.count == scalars.count ? $0 : nil) }
         // No quote marks, no quotes: skip the article analysis (most wire stories have none).
         guard !spans.isEmpty else { return [] }
         var inQuoteChar = [Bool](repeating: false, count: scalars.count + 1)

@@ -202,6 +202,42 @@ public enum ByteScan {
 
     @inlinable @inline(__always)
     static func isQuoteMarkCandidate(_ b: UInt8) -> Bool { b == 0x22 || b == 0x27 || b == 0xC2 || b == 0xE2 }
+
+    // MARK: - quoteRunEnd
+
+    /// The first index `>= from` holding a byte the quote scanner acts on: a line feed (0x0A),
+    /// `"` (0x22), `'` (0x27) or any non-ASCII byte (>= 0x80, where the curly, low-9 and
+    /// guillemet marks live); `bytes.count` when there is none. The scanner skips the runs
+    /// between them without looking at each character.
+    ///
+    ///     i = from
+    ///     while i + 16 <= n:
+    ///         v = load16(i)
+    ///         m = (v .== 0x0A) .| (v .== 0x22) .| (v .== 0x27) .| (v .>= 0x80)
+    ///         if anyLane(m): return i + firstLane(m)
+    ///         i += 16
+    ///     scalar scan from i
+    @inlinable
+    public static func quoteRunEnd(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        forceScalar ? quoteRunEndScalar(in: bytes, from: from) : quoteRunEndSIMD(in: bytes, from: from)
+    }
+
+    @inlinable
+    public static func quoteRunEndSIMD(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        let lf = SIMD16<UInt8>(repeating: 0x0A), dq = SIMD16<UInt8>(repeating: 0x22)
+        let sq = SIMD16<UInt8>(repeating: 0x27), high = SIMD16<UInt8>(repeating: 0x80)
+        return firstMatchSIMD(in: bytes, from: from, block: { v in (v .== lf) .| (v .== dq) .| (v .== sq) .| (v .>= high) },
+                              byte: isQuoteRunEnd)
+    }
+
+    /// The scalar twin of `quoteRunEndSIMD`.
+    @inlinable
+    public static func quoteRunEndScalar(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
+        firstMatchScalar(in: bytes, from: from, byte: isQuoteRunEnd)
+    }
+
+    @inlinable @inline(__always)
+    static func isQuoteRunEnd(_ b: UInt8) -> Bool { b == 0x0A || b == 0x22 || b == 0x27 || b >= 0x80 }
 }
 
 #if canImport(Glibc)

@@ -126,6 +126,60 @@ import Testing
         }
     }
 
+    func naiveQuoteRunEnd(_ b: [UInt8], _ from: Int) -> Int {
+        var i = max(0, from)
+        while i < b.count { if b[i] == 0x0A || b[i] == 0x22 || b[i] == 0x27 || b[i] >= 0x80 { return i }; i += 1 }
+        return b.count
+    }
+
+    /// Every stop byte and the bytes around the class edges (which must not stop) at every
+    /// position, over every alignment and tail length, SIMD and scalar against the oracle.
+    @Test func quoteRunEndEveryAlignment() {
+        let stops: [UInt8] = [0x0A, 0x22, 0x27, 0x80, 0xAB, 0xE2, 0xFF]
+        let fillers: [UInt8] = [0x00, 0x09, 0x0B, 0x20, 0x21, 0x23, 0x26, 0x28, 0x61, 0x7F]
+        for offset in 0..<17 {
+            for length in 0..<50 {
+                for filler in fillers {
+                    let base = [UInt8](repeating: filler, count: offset + length)
+                    base.withUnsafeBufferPointer { whole in
+                        let slice = UnsafeBufferPointer(rebasing: whole[offset...])
+                        #expect(ByteScan.quoteRunEndSIMD(in: slice) == length)
+                        #expect(ByteScan.quoteRunEndScalar(in: slice) == length)
+                    }
+                }
+                for hit in 0..<length {
+                    for stop in stops {
+                        var bytes = [UInt8](repeating: 0x61, count: offset + length)
+                        bytes[offset + hit] = stop
+                        bytes.withUnsafeBufferPointer { whole in
+                            let slice = UnsafeBufferPointer(rebasing: whole[offset...])
+                            let array = Array(slice)
+                            for from in [0, hit, hit + 1] {
+                                let want = naiveQuoteRunEnd(array, from)
+                                #expect(ByteScan.quoteRunEndSIMD(in: slice, from: from) == want)
+                                #expect(ByteScan.quoteRunEndScalar(in: slice, from: from) == want)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func quoteRunEndRandomBytes() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let n = Int.random(in: 0..<300, using: &rng)
+            // Mostly letters so that long stop-free runs occur.
+            let bytes = (0..<n).map { _ in Int.random(in: 0..<12, using: &rng) == 0 ? UInt8.random(in: 0...255, using: &rng) : UInt8.random(in: 0x28...0x7E, using: &rng) }
+            let from = Int.random(in: 0...max(0, n), using: &rng)
+            bytes.withUnsafeBufferPointer { b in
+                #expect(ByteScan.quoteRunEndSIMD(in: b, from: from) == naiveQuoteRunEnd(bytes, from))
+                #expect(ByteScan.quoteRunEndScalar(in: b, from: from) == naiveQuoteRunEnd(bytes, from))
+            }
+        }
+    }
+
     func naiveQuoteCandidate(_ b: [UInt8], _ from: Int) -> Int {
         var i = max(0, from)
         while i < b.count { if [0x22, 0x27, 0xC2, 0xE2].contains(b[i]) { return i }; i += 1 }

@@ -4,9 +4,15 @@ import Testing
 
 /// Each quote-mark case, in sentences written for these tests.
 @Suite struct QuoteScannerTests {
+    /// The quoted texts; for ASCII text also checks that the byte-skipping path finds the same
+    /// spans as the character loop.
     func quotes(_ text: String) -> [String] {
         let scalars = Array(text.unicodeScalars)
-        return QuoteScanner.scan(scalars.map(\.value)).map { span in
+        let spans = QuoteScanner.scan(scalars.map(\.value))
+        if text.utf8.count == scalars.count {
+            #expect(Array(text.utf8).withUnsafeBufferPointer { QuoteScanner.scan(scalars.map(\.value), asciiUTF8: $0) } == spans, "\(text)")
+        }
+        return spans.map { span in
             var v = String.UnicodeScalarView()
             v.append(contentsOf: scalars[span.start..<span.end])
             return String(v)
@@ -75,6 +81,23 @@ import Testing
         let stray = String(repeating: "“ ", count: 20_000) + "\nThen “ok then.”"
         let found2 = quotes(stray)
         #expect(found2.count == 1 && found2.first == "ok then.", "\(found2.count) quotes")
+    }
+}
+
+/// The ASCII path (runs skipped 16 bytes at a time) against the character loop on random ASCII
+/// texts dense in marks, line feeds and apostrophes, under both kernels.
+@Suite struct QuoteScannerASCIIPathTests {
+    @Test func asciiPathFindsTheSameSpans() {
+        let pieces = ["a", "Z", "7", " ", "\n", "\n\n", "\"", "'", "''", "(", ":", "-", "/", ".", ",", "said", "it's", "6'",
+                      "He said \"", "\" he said.", " 'word' ", String(repeating: "x", count: 40)]
+        var rng = SplitMix64(seed: 2026)
+        for _ in 0..<5000 {
+            let text = (0..<Int(rng.next() % 24)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            let scalars = text.unicodeScalars.map(\.value)
+            let want = QuoteScanner.scan(scalars)
+            let got = Array(text.utf8).withUnsafeBufferPointer { QuoteScanner.scan(scalars, asciiUTF8: $0) }
+            #expect(got == want, "\(text)")
+        }
     }
 }
 
