@@ -78,19 +78,20 @@ import Testing
         return b.count
     }
 
+    /// A kernel that finds the first byte of a class: (bytes, from) -> index.
+    typealias StopKernel = (UnsafeBufferPointer<UInt8>, Int) -> Int
+
     /// Every stop byte (and the bytes next to them, which must not stop) at every position, over
     /// every alignment and tail length, SIMD and scalar against the oracle.
-    @Test func jsonStringStopEveryAlignment() {
-        let stops: [UInt8] = [0x22, 0x5C, 0x00, 0x0A, 0x1F]
-        let fillers: [UInt8] = [0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xFF]
+    func checkEveryAlignment(stops: [UInt8], fillers: [UInt8], simd: StopKernel, scalar: StopKernel, oracle: ([UInt8], Int) -> Int) {
         for offset in 0..<17 {
             for length in 0..<50 {
                 for filler in fillers {
                     let base = [UInt8](repeating: filler, count: offset + length)
                     base.withUnsafeBufferPointer { whole in
                         let slice = UnsafeBufferPointer(rebasing: whole[offset...])
-                        #expect(ByteScan.jsonStringStopSIMD(in: slice) == length)
-                        #expect(ByteScan.jsonStringStopScalar(in: slice) == length)
+                        #expect(simd(slice, 0) == length)
+                        #expect(scalar(slice, 0) == length)
                     }
                 }
                 for hit in 0..<length {
@@ -101,9 +102,9 @@ import Testing
                             let slice = UnsafeBufferPointer(rebasing: whole[offset...])
                             let array = Array(slice)
                             for from in [0, hit, hit + 1] {
-                                let want = naiveJSONStop(array, from)
-                                #expect(ByteScan.jsonStringStopSIMD(in: slice, from: from) == want)
-                                #expect(ByteScan.jsonStringStopScalar(in: slice, from: from) == want)
+                                let want = oracle(array, from)
+                                #expect(simd(slice, from) == want)
+                                #expect(scalar(slice, from) == want)
                             }
                         }
                     }
@@ -112,18 +113,32 @@ import Testing
         }
     }
 
-    @Test func jsonStringStopRandomBytes() {
+    /// Random bytes, mostly from `typical` so that long stop-free runs occur, one in `rareOneIn`
+    /// from the whole range.
+    func checkRandomBytes(typical: ClosedRange<UInt8>, rareOneIn: Int, simd: StopKernel, scalar: StopKernel, oracle: ([UInt8], Int) -> Int) {
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
             let n = Int.random(in: 0..<300, using: &rng)
-            // Mostly printable bytes so that long stop-free runs occur.
-            let bytes = (0..<n).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? UInt8.random(in: 0...255, using: &rng) : UInt8.random(in: 0x23...0x5B, using: &rng) }
+            let bytes = (0..<n).map { _ in Int.random(in: 0..<rareOneIn, using: &rng) == 0 ? UInt8.random(in: 0...255, using: &rng) : UInt8.random(in: typical, using: &rng) }
             let from = Int.random(in: 0...max(0, n), using: &rng)
             bytes.withUnsafeBufferPointer { b in
-                #expect(ByteScan.jsonStringStopSIMD(in: b, from: from) == naiveJSONStop(bytes, from))
-                #expect(ByteScan.jsonStringStopScalar(in: b, from: from) == naiveJSONStop(bytes, from))
+                #expect(simd(b, from) == oracle(bytes, from))
+                #expect(scalar(b, from) == oracle(bytes, from))
             }
         }
+    }
+
+    @Test func jsonStringStopEveryAlignment() {
+        checkEveryAlignment(stops: [0x22, 0x5C, 0x00, 0x0A, 0x1F], fillers: [0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xFF],
+                            simd: { ByteScan.jsonStringStopSIMD(in: $0, from: $1) }, scalar: { ByteScan.jsonStringStopScalar(in: $0, from: $1) },
+                            oracle: naiveJSONStop)
+    }
+
+    @Test func jsonStringStopRandomBytes() {
+        // Mostly printable bytes.
+        checkRandomBytes(typical: 0x23...0x5B, rareOneIn: 10,
+                         simd: { ByteScan.jsonStringStopSIMD(in: $0, from: $1) }, scalar: { ByteScan.jsonStringStopScalar(in: $0, from: $1) },
+                         oracle: naiveJSONStop)
     }
 
     func naiveQuoteRunEnd(_ b: [UInt8], _ from: Int) -> Int {
@@ -132,52 +147,18 @@ import Testing
         return b.count
     }
 
-    /// Every stop byte and the bytes around the class edges (which must not stop) at every
-    /// position, over every alignment and tail length, SIMD and scalar against the oracle.
+    /// The stop bytes and the bytes around the class edges (which must not stop).
     @Test func quoteRunEndEveryAlignment() {
-        let stops: [UInt8] = [0x0A, 0x22, 0x27, 0x80, 0xAB, 0xE2, 0xFF]
-        let fillers: [UInt8] = [0x00, 0x09, 0x0B, 0x20, 0x21, 0x23, 0x26, 0x28, 0x61, 0x7F]
-        for offset in 0..<17 {
-            for length in 0..<50 {
-                for filler in fillers {
-                    let base = [UInt8](repeating: filler, count: offset + length)
-                    base.withUnsafeBufferPointer { whole in
-                        let slice = UnsafeBufferPointer(rebasing: whole[offset...])
-                        #expect(ByteScan.quoteRunEndSIMD(in: slice) == length)
-                        #expect(ByteScan.quoteRunEndScalar(in: slice) == length)
-                    }
-                }
-                for hit in 0..<length {
-                    for stop in stops {
-                        var bytes = [UInt8](repeating: 0x61, count: offset + length)
-                        bytes[offset + hit] = stop
-                        bytes.withUnsafeBufferPointer { whole in
-                            let slice = UnsafeBufferPointer(rebasing: whole[offset...])
-                            let array = Array(slice)
-                            for from in [0, hit, hit + 1] {
-                                let want = naiveQuoteRunEnd(array, from)
-                                #expect(ByteScan.quoteRunEndSIMD(in: slice, from: from) == want)
-                                #expect(ByteScan.quoteRunEndScalar(in: slice, from: from) == want)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        checkEveryAlignment(stops: [0x0A, 0x22, 0x27, 0x80, 0xAB, 0xE2, 0xFF], fillers: [0x00, 0x09, 0x0B, 0x20, 0x21, 0x23, 0x26, 0x28, 0x61, 0x7F],
+                            simd: { ByteScan.quoteRunEndSIMD(in: $0, from: $1) }, scalar: { ByteScan.quoteRunEndScalar(in: $0, from: $1) },
+                            oracle: naiveQuoteRunEnd)
     }
 
     @Test func quoteRunEndRandomBytes() {
-        var rng = SystemRandomNumberGenerator()
-        for _ in 0..<2000 {
-            let n = Int.random(in: 0..<300, using: &rng)
-            // Mostly letters so that long stop-free runs occur.
-            let bytes = (0..<n).map { _ in Int.random(in: 0..<12, using: &rng) == 0 ? UInt8.random(in: 0...255, using: &rng) : UInt8.random(in: 0x28...0x7E, using: &rng) }
-            let from = Int.random(in: 0...max(0, n), using: &rng)
-            bytes.withUnsafeBufferPointer { b in
-                #expect(ByteScan.quoteRunEndSIMD(in: b, from: from) == naiveQuoteRunEnd(bytes, from))
-                #expect(ByteScan.quoteRunEndScalar(in: b, from: from) == naiveQuoteRunEnd(bytes, from))
-            }
-        }
+        // Mostly letters and punctuation without stops.
+        checkRandomBytes(typical: 0x28...0x7E, rareOneIn: 12,
+                         simd: { ByteScan.quoteRunEndSIMD(in: $0, from: $1) }, scalar: { ByteScan.quoteRunEndScalar(in: $0, from: $1) },
+                         oracle: naiveQuoteRunEnd)
     }
 
     func naiveQuoteCandidate(_ b: [UInt8], _ from: Int) -> Int {
