@@ -118,7 +118,6 @@ public struct LexiconFile: Sendable {
         normalizedSeen.reserveCapacity(lines.count - i)
         rows.reserveCapacity(lines.count - i)
         let tokens = TokenBuffer()
-        let tokenizer = Tokenizer()
         try bytes.withUnsafeBufferPointer { p in
             while i < lines.count {
                 let lineNo = i + 1
@@ -150,8 +149,7 @@ public struct LexiconFile: Sendable {
                         throw DataFileError(path: path, line: lineNo, problem: "not sorted: '\(fields[0])' comes after '\(text(prev))' (sort by UTF-8 bytes)")
                     }
                 }
-                tokenizer.tokenize(term, into: tokens)
-                let termTokens = tokens.tokens.map(\.hash)
+                let termTokens = PhraseKey.tokens(of: term, using: tokens)
                 let key = TermHash.phrase(termTokens)
                 if let other = normalizedSeen[key] {
                     throw DataFileError(path: path, line: lineNo, problem: "term '\(fields[0])' matches the same tokens as line \(other)")
@@ -204,7 +202,14 @@ public struct LexiconFile: Sendable {
 public enum PhraseKey {
     /// The token hashes of a term, as the tokenizer would produce them in a statement.
     public static func tokens(of term: String) -> [UInt64] {
-        Tokenizer().tokenize(term).map(\.hash)
+        Array(term.utf8).withUnsafeBufferPointer { tokens(of: $0, using: TokenBuffer()) }
+    }
+
+    /// `tokens(of:)` for a term's UTF-8 bytes, tokenizing into `buffer` (reused across the rows
+    /// of a lexicon file, so a row allocates only its result).
+    public static func tokens(of term: UnsafeBufferPointer<UInt8>, using buffer: TokenBuffer) -> [UInt64] {
+        Tokenizer().tokenize(term, into: buffer)
+        return buffer.tokens.map(\.hash)
     }
 
     /// The phrase hash of a term.
