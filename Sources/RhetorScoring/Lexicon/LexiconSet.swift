@@ -31,6 +31,9 @@ public struct LexiconEntry: Sendable {
     public var length: UInt8 = 0
     /// False for a key that only exists as the prefix of a longer phrase.
     public var isEntry = false
+    /// True when the key is also the start of a longer phrase: only then does the matcher look
+    /// at the next token (most entries are single words that start nothing longer).
+    public var extends = false
     public var hostility: Float = 0
     public var hostilityCategory: HostilityCategory?
     /// Positive for boosters, negative for hedges, 0 when not a certainty marker.
@@ -194,6 +197,7 @@ public struct LexiconSet: Sendable {
             entries.append(e)
             index[p] = entries.count - 1
         }
+        for p in prefixes { entries[index[p]!].extends = true }
         self.entries = entries
         self.terms = terms
         table = PhraseTable(index)
@@ -210,8 +214,9 @@ public struct LexiconSet: Sendable {
         var best: (Int, Int)?
         while true {
             guard let e = table.find(h) else { break }
-            if entries[e].isEntry { best = (e, len) }
-            if len >= phraseMaxTokens || i + len >= tokens.count { break }
+            let entry = entries[e]
+            if entry.isEntry { best = (e, len) }
+            if !entry.extends || len >= phraseMaxTokens || i + len >= tokens.count { break }
             h = TermHash.combine(h, tokens[i + len].hash)
             len += 1
         }
