@@ -45,10 +45,11 @@ public struct QuoteExtractor: Sendable {
     /// Alias → canonical name, matched case-insensitively on the canonical name.
     public var aliases: [String: String]
 
-    /// Term hashes of words that open an organisation or group phrase ("the", "one", "his").
-    let determinerHashes = ["the", "a", "an", "one", "two", "three", "several", "some", "many", "his", "her", "their", "its", "our", "other", "another", "both", "all", "most"].map { TermHash.term($0) }
+    /// Term hashes of words that open an organisation or group phrase ("the", "one", "his"). A
+    /// hash set: asked for every word outside quotes, where an array scan cost ~90 instructions.
+    let determinerHashes = HashSet64(["the", "a", "an", "one", "two", "three", "several", "some", "many", "his", "her", "their", "its", "our", "other", "another", "both", "all", "most"].map { TermHash.term($0) })
     /// Term hashes of lower-case words that may stand inside a name ("de", "van", "of").
-    let connectorHashes = ["de", "van", "von", "bin", "al", "da", "del", "la", "le", "di", "du", "der", "den", "of"].map { TermHash.term($0) }
+    let connectorHashes = HashSet64(["de", "van", "von", "bin", "al", "da", "del", "la", "le", "di", "du", "der", "den", "of"].map { TermHash.term($0) })
 
     public init(lexicon: AttributionLexicon, aliases: [String: String] = [:]) {
         self.lexicon = lexicon

@@ -1,6 +1,6 @@
 /// A set of 64-bit hashes that are already well mixed (term hashes): open addressing with linear
 /// probing, no per-operation hashing, sized once for at most `capacity` members.
-public struct HashSet64 {
+public struct HashSet64: Sendable {
     var slots: [UInt64]
     let mask: Int
     /// 0 marks an empty slot, so the key 0 is kept aside.
@@ -11,6 +11,12 @@ public struct HashSet64 {
         while n < capacity * 2 { n <<= 1 }
         slots = [UInt64](repeating: 0, count: n)
         mask = n - 1
+    }
+
+    /// A set holding `keys`, sized at four slots per key so most lookups end at the first slot.
+    public init(_ keys: [UInt64]) {
+        self.init(capacity: keys.count * 2)
+        for k in keys { insert(k) }
     }
 
     public mutating func insert(_ key: UInt64) {
