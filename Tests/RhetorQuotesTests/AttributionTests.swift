@@ -20,6 +20,16 @@ import Testing
         #expect(q.speakerMention == "Maria Lopez")
     }
 
+    /// Canonical names: an initial keeps its full stop, the middle initials of a longer name are
+    /// left out, and non-ASCII letters come through as they are.
+    @Test func canonicalNamesDropMiddleInitials() throws {
+        #expect(try one("“We will not back down,” Donald J. Trump said on Monday.").speaker == "Donald Trump")
+        #expect(try one("“We will not back down,” J. Smith said on Monday.").speaker == "J. Smith")
+        #expect(try one("“We will not back down,” François Hollande said on Monday.").speaker == "François Hollande")
+        #expect(try one("“We will not back down,” George H. W. Bush said on Monday.").speaker == "George Bush")
+        #expect(try one("“We will not back down,” Zoë Sørensen said on Monday.").speaker == "Zoë Sørensen")
+    }
+
     @Test func quoteThenSaidName() throws {
         let q = try one("“We will not back down,” said Senator Maria Lopez.")
         #expect(q.speaker == "Maria Lopez" && q.speakerMention == "Senator Maria Lopez")
