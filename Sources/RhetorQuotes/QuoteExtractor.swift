@@ -178,9 +178,22 @@ public struct QuoteExtractor: Sendable {
                     return range.count
                 }
             }
-            var v = String.UnicodeScalarView()
-            for c in scalars[range] { if let u = Unicode.Scalar(c) { v.append(u) } }
-            return String(v)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(4 * range.count)
+            appendText(a, b, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+
+        /// Appends the UTF-8 of code points `a..<b` (clamped to the article; values that are not
+        /// Unicode scalars are skipped).
+        func appendText(_ a: Int, _ b: Int, to bytes: inout [UInt8]) {
+            for c in scalars[max(0, a)..<max(max(0, a), min(b, scalars.count))] {
+                if c < 0x80 {
+                    bytes.append(UInt8(truncatingIfNeeded: c))
+                } else if let u = Unicode.Scalar(c) {
+                    bytes.append(contentsOf: UTF8.encode(u)!)
+                }
+            }
         }
 
         func tokenText(_ i: Int) -> String { text(Int(tokens[i].charStart), Int(tokens[i].charEnd)) }
@@ -201,13 +214,7 @@ public struct QuoteExtractor: Sendable {
                 defer { k += 1 }
                 if words >= 3, initial, k != 0, k != words - 1 { continue }
                 if !bytes.isEmpty { bytes.append(0x20) }
-                for c in scalars[max(0, a)..<max(max(0, a), min(b, scalars.count))] {
-                    if c < 0x80 {
-                        bytes.append(UInt8(truncatingIfNeeded: c))
-                    } else if let u = Unicode.Scalar(c) {
-                        bytes.append(contentsOf: UTF8.encode(u)!)
-                    }
-                }
+                appendText(a, b, to: &bytes)
                 if initial { bytes.append(0x2E) }
             }
             return String(decoding: bytes, as: UTF8.self)
