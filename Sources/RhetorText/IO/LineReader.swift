@@ -7,7 +7,7 @@ import _RhetorKernels
 public final class LineReader {
     let handle: FileHandle
     let chunkSize: Int
-    @exclusivity(unchecked) var buffer: [UInt8] = []
+    @exclusivity(unchecked) @usableFromInline var buffer: [UInt8] = []
     @exclusivity(unchecked) var position = 0
     @exclusivity(unchecked) var eof = false
     @exclusivity(unchecked) public private(set) var lineNumber = 0
@@ -27,7 +27,9 @@ public final class LineReader {
 
     /// Calls `body` with the next line (as `next()` gives it) while its bytes sit in the read
     /// buffer, valid during the call only; nil at the end. No slice, so no reference counting
-    /// or copy per line: the score pipeline copies each line once, into its batch.
+    /// or copy per line: the score pipeline copies each line once, into its batch. Inlinable, so
+    /// the caller's closure is specialized in rather than called through a generic context.
+    @inlinable
     public func withNextLine<R>(_ body: (_ line: Int, _ bytes: UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
         guard let (line, range) = advance() else { return nil }
         return try buffer.withUnsafeBufferPointer { try body(line, UnsafeBufferPointer(rebasing: $0[range])) }
@@ -35,6 +37,7 @@ public final class LineReader {
 
     /// Finds the next line in the buffer, reading more when needed: its number and where it
     /// lies in `buffer`.
+    @usableFromInline
     func advance() -> (line: Int, range: Range<Int>)? {
         while true {
             let start = position
