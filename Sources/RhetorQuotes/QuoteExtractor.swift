@@ -169,8 +169,11 @@ public struct QuoteExtractor: Sendable {
             return lo
         }
 
+        /// Code points `a..<b` clamped to the article.
+        func clamped(_ a: Int, _ b: Int) -> Range<Int> { max(0, a)..<max(max(0, a), min(b, scalars.count)) }
+
         func text(_ a: Int, _ b: Int) -> String {
-            let range = max(0, a)..<max(max(0, a), min(b, scalars.count))
+            let range = clamped(a, b)
             // ASCII (most names and cues): one allocation, bytes copied straight in.
             if scalars[range].allSatisfy({ $0 < 0x80 }) {
                 return String(unsafeUninitializedCapacity: range.count) { buf in
@@ -187,7 +190,7 @@ public struct QuoteExtractor: Sendable {
         /// Appends the UTF-8 of code points `a..<b` (clamped to the article; values that are not
         /// Unicode scalars are skipped).
         func appendText(_ a: Int, _ b: Int, to bytes: inout [UInt8]) {
-            for c in scalars[max(0, a)..<max(max(0, a), min(b, scalars.count))] {
+            for c in scalars[clamped(a, b)] {
                 if c < 0x80 {
                     bytes.append(UInt8(truncatingIfNeeded: c))
                 } else if let u = Unicode.Scalar(c) {
