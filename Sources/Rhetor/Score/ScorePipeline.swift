@@ -354,27 +354,36 @@ public final class ScorePipeline: Sendable {
             out.failedAt.reserveCapacity(range.count)
             let k = scorer.model.weights.outputs
             var v = 0
-            for (j, r) in batch.records[range].enumerated() {
-                if let e = errors[j] {
-                    pipeline.renderError(line: r.line, id: ids[j], error: e, into: &out.bytes)
-                    out.failedAt.append(true)
-                } else {
-                    logits.withUnsafeBufferPointer { lb in
-                        pipeline.render(line: r.line, id: ids[j], logits: UnsafeBufferPointer(rebasing: lb[(v * k)..<(v * k + k)]),
-                                        text: { String(decoding: self.inBatch[j] ? batch.bytes[self.spans[j]] : self.texts[self.spans[j]], as: UTF8.self) },
+            // Buffers taken once for the block: the loop then holds no counted references, where
+            // a text closure per line retained the batch and this worker.
+            texts.withUnsafeBufferPointer { tb in
+            batch.bytes.withUnsafeBufferPointer { bb in
+            batch.records.withUnsafeBufferPointer { records in
+            logits.withUnsafeBufferPointer { lb in
+                for j in 0..<range.count {
+                    let line = records[range.lowerBound + j].line
+                    if let e = errors[j] {
+                        pipeline.renderError(line: line, id: ids[j], error: e, into: &out.bytes)
+                        out.failedAt.append(true)
+                    } else {
+                        pipeline.render(line: line, id: ids[j], logits: UnsafeBufferPointer(rebasing: lb[(v * k)..<(v * k + k)]),
+                                        text: UnsafeBufferPointer(rebasing: (inBatch[j] ? bb : tb)[spans[j]]),
                                         into: &out.bytes)
+                        v += 1
+                        out.failedAt.append(false)
                     }
-                    v += 1
-                    out.failedAt.append(false)
+                    out.ends.append(out.bytes.count)
                 }
-                out.ends.append(out.bytes.count)
+            }
+            }
+            }
             }
             return out
         }
     }
 
-    /// Renders one scored record; `text` is asked for only when explaining.
-    func render(line: Int, id: RecordID, logits: UnsafeBufferPointer<Float>, text: () -> String, into out: inout [UInt8]) {
+    /// Renders one scored record; `text` (its statement's bytes) is read only when explaining.
+    func render(line: Int, id: RecordID, logits: UnsafeBufferPointer<Float>, text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         let model = scorer.model
         switch options.outputFormat {
         case .jsonl:
@@ -399,7 +408,7 @@ public final class ScorePipeline: Sendable {
             if explain {
                 var w = JSONWriter()
                 w.raw(","); w.key("explanation")
-                writeExplanation(&w, model.explain(text()))
+                writeExplanation(&w, model.explain(String(decoding: text, as: UTF8.self)))
                 w.raw("}\n")
                 out.append(contentsOf: w.bytes)
             }
@@ -411,7 +420,7 @@ public final class ScorePipeline: Sendable {
             var row = pad(String(line), 6) + " " + pad(id.text, 14)
             for o in 0..<logits.count { row += " " + leftPad(JSONWriter.format(Double(scorer.link(logits[o], output: o))), 9) }
             if options.explain {
-                for e in model.explain(text()) {
+                for e in model.explain(String(decoding: text, as: UTF8.self)) {
                     let top = e.contributions.prefix(3).map { "\($0.label) \(JSONWriter.format(Double($0.contribution), decimals: 2))" }
                     row += "\n       \(e.output): " + top.joined(separator: ", ")
                 }

@@ -539,7 +539,9 @@ extension FeatureExtractor {
     /// `sums[0..<table.outputs]`: exactly what `HashedTable.sum` over the recorded buckets gives.
     public func extractSummingHashed(bytes: UnsafeBufferPointer<UInt8>, scratch: ExtractionScratch, dense: UnsafeMutablePointer<Float>, table: HashedTable, sums: UnsafeMutablePointer<Float>) {
         tokenizer.tokenize(bytes, into: scratch.tokens)
-        scratch.evidence.removeAll(keepingCapacity: true)
+        // Nothing is explained here, so the evidence stays empty (emptying an empty array
+        // still swapped its storage: a release per statement).
+        if !scratch.evidence.isEmpty { scratch.evidence.removeAll(keepingCapacity: true) }
         var charBuffer: [UInt8] = []
         swap(&charBuffer, &scratch.chars)
         defer { swap(&charBuffer, &scratch.chars) }
