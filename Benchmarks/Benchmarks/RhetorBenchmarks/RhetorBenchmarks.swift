@@ -106,6 +106,13 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.quoteMarkCandidateScalar(in: $0)) } }
     }
 
+    Benchmark("ByteScan.quoteRunEnd.SIMD16", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.quoteRunEndSIMD(in: $0)) } }
+    }
+    Benchmark("ByteScan.quoteRunEnd.scalar", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.quoteRunEndScalar(in: $0)) } }
+    }
+
     // End to end through the pipelines, from a file to output bytes.
     let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("rhetor-bench-\(getpid())")
     try? FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
