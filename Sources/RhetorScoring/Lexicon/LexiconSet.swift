@@ -200,7 +200,9 @@ public struct LexiconSet: Sendable {
         for p in prefixes { entries[index[p]!].extends = true }
         self.entries = entries
         self.terms = terms
-        table = PhraseTable(index)
+        table = PhraseTable(index) { e in
+            (entries[e].isEntry ? Self.isEntryTag : 0) | (entries[e].extends ? Self.extendsTag : 0)
+        }
         var files: [String: (String, String)] = [:]
         for (_, f) in parsed { files[f.name] = (f.version, f.sha256) }
         self.files = files
@@ -212,52 +214,64 @@ public struct LexiconSet: Sendable {
         var h = tokens[i].hash
         var len = 1
         var best: (Int, Int)?
+        // The first key's filter bit is the caller's test; longer keys test theirs here. The
+        // slot's tag carries the entry's flags, so the entry itself is not read.
+        guard var hit = table.probe(h) else { return nil }
         while true {
-            guard let e = table.find(h) else { break }
-            let entry = entries[e]
-            if entry.isEntry { best = (e, len) }
-            if !entry.extends || len >= phraseMaxTokens || i + len >= tokens.count { break }
+            if hit.tag & Self.isEntryTag != 0 { best = (hit.value, len) }
+            if hit.tag & Self.extendsTag == 0 || len >= phraseMaxTokens || i + len >= tokens.count { break }
             h = TermHash.combine(h, tokens[i + len].hash)
             len += 1
+            guard table.mayContain(h), let next = table.probe(h) else { break }
+            hit = next
         }
         return best
     }
+
+    /// Phrase-table tag bits: the key is an entry; it starts a longer phrase.
+    @usableFromInline static let isEntryTag: UInt32 = 1
+    @usableFromInline static let extendsTag: UInt32 = 2
 }
 
 /// An open-addressing hash table from 64-bit phrase keys to entry indices (linear probing).
 ///
 /// Capacity is a power of two at least twice the number of keys; key 0 marks an empty slot (a real
-/// key of 0 is stored as 1, which only matters with probability 2^-64).
+/// key of 0 is stored as 1, which only matters with probability 2^-64). A slot holds its key, its
+/// value and a caller's tag (16 bytes): a probe that finds its key has everything in one cache
+/// line, where parallel key and value arrays (and the entry read for its flags) cost up to three.
 public struct PhraseTable: Sendable {
-    @usableFromInline let keys: [UInt64]
-    @usableFromInline let values: [Int32]
+    @usableFromInline struct Slot: Sendable {
+        @usableFromInline var key: UInt64 = 0
+        @usableFromInline var value: Int32 = -1
+        @usableFromInline var tag: UInt32 = 0
+    }
+
+    @usableFromInline let slots: [Slot]
     @usableFromInline let mask: Int
     /// One bit per value of the key's top `filterBits` bits, set for every stored key: a clear
-    /// bit answers "absent" from a 32 KB array that stays in L1, without touching the slots.
-    /// Most tokens are not lexicon entries, so most lookups end here.
+    /// bit answers "absent" from a 32 KB array without touching the slots. Most tokens are not
+    /// lexicon entries, so most lookups end here.
     @usableFromInline let filter: [UInt64]
     @usableFromInline static let filterBits: UInt64 = 18
 
-    public init(_ pairs: [UInt64: Int]) {
+    /// `tag(value)` is stored beside each value and returned by `lookup` (0 when not given).
+    public init(_ pairs: [UInt64: Int], tag: (Int) -> UInt32 = { _ in 0 }) {
         var cap = 16
         while cap < pairs.count * 2 { cap <<= 1 }
-        var keys = [UInt64](repeating: 0, count: cap)
-        var values = [Int32](repeating: -1, count: cap)
+        var slots = [Slot](repeating: Slot(), count: cap)
         // Insert in key order so the layout is identical on every run.
         for (k, v) in pairs.sorted(by: { $0.key < $1.key }) {
             let key = k == 0 ? 1 : k
             var slot = Int(truncatingIfNeeded: key) & (cap - 1)
-            while keys[slot] != 0 { slot = (slot + 1) & (cap - 1) }
-            keys[slot] = key
-            values[slot] = Int32(v)
+            while slots[slot].key != 0 { slot = (slot + 1) & (cap - 1) }
+            slots[slot] = Slot(key: key, value: Int32(v), tag: tag(v))
         }
         var filter = [UInt64](repeating: 0, count: 1 << (Int(Self.filterBits) - 6))
         for k in pairs.keys {
             let f = Int(truncatingIfNeeded: (k == 0 ? 1 : k) >> (64 - Self.filterBits))
             filter[f >> 6] |= 1 << UInt64(f & 63)
         }
-        self.keys = keys
-        self.values = values
+        self.slots = slots
         self.filter = filter
         mask = cap - 1
     }
@@ -273,16 +287,25 @@ public struct PhraseTable: Sendable {
     /// The value stored for `key`, or nil.
     @inlinable @inline(__always)
     public func find(_ key: UInt64) -> Int? {
+        guard mayContain(key), let hit = probe(key) else { return nil }
+        return hit.value
+    }
+
+    /// The value and tag stored for `key`, or nil, from the slots alone (no filter test: for a
+    /// key whose filter bit the caller has just seen set).
+    @inlinable @inline(__always)
+    public func probe(_ key: UInt64) -> (value: Int, tag: UInt32)? {
         let k = key == 0 ? 1 : key
-        guard mayContain(k) else { return nil }
-        var slot = Int(truncatingIfNeeded: k) & mask
-        while true {
-            let s = keys[slot]
-            if s == k { return Int(values[slot]) }
-            if s == 0 { return nil }
-            slot = (slot + 1) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            var slot = Int(truncatingIfNeeded: k) & mask
+            while true {
+                let s = slots[slot]
+                if s.key == k { return (Int(s.value), s.tag) }
+                if s.key == 0 { return nil }
+                slot = (slot + 1) & mask
+            }
         }
     }
 
-    public var count: Int { values.lazy.filter { $0 >= 0 }.count }
+    public var count: Int { slots.lazy.filter { $0.key != 0 }.count }
 }
