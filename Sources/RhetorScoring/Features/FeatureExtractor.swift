@@ -465,7 +465,8 @@ final class WordCache {
         /// Word length in bytes + 1 (0: empty slot).
         var tag: UInt16 = 0
         var count: UInt16 = 0
-        var s0: Int16 = 0, s1: Int16 = 0, s2: Int16 = 0, s3: Int16 = 0
+        /// The group's code sums, lane k for output k.
+        var sums = SIMD4<Int16>()
 
         /// True when the slot holds exactly this word.
         @inline(__always)
@@ -551,7 +552,7 @@ extension FeatureExtractor {
         var count = 0
         withUnsafeMutableBytes(of: &codes) { raw in
             let c = raw.baseAddress!.assumingMemoryBound(to: Int.self)
-            if table.stride == 4 {
+            if table.stride == 4, bytes.count <= WeightAccumulator.maxBytes {
                 if scratch.wordCache == nil || scratch.wordCacheTable !== table {
                     scratch.wordCache = WordCache()
                     scratch.wordCacheTable = table
