@@ -140,21 +140,23 @@ import Testing
     }
 
     /// The register-built key of an ASCII token equals the key of its normalized bytes, for every
-    /// ASCII byte value, every length up to 16 and tokens ending at the buffer's end.
+    /// ASCII byte value, every length up to 16, at every offset into the buffer, and for tokens
+    /// ending at or near the buffer's end (the three ways the key is loaded).
     @Test func asciiWordKeysEqualNormalizedKeys() {
         #expect(WordKey.lowerASCII(0x405A_5B61_7A41_7F00) == 0x407A_5B61_7A61_7F00)
         var rng = SplitMix64(seed: 17)
         for _ in 0..<5000 {
             let count = Int(rng.next() % 16) + 1
             let word = (0..<count).map { _ in UInt8(rng.next() % 128) }
+            let lead = Int(rng.next() % 20)
             let tail = Int(rng.next() % 20)
-            let bytes = word + (0..<tail).map { _ in UInt8(rng.next() % 256) }
-            let token = Token(byteStart: 0, byteEnd: Int32(count), charStart: 0, charEnd: Int32(count), hash: 7, kind: .word, flags: [], runLength: 0)
+            let bytes = (0..<lead).map { _ in UInt8(rng.next() % 256) } + word + (0..<tail).map { _ in UInt8(rng.next() % 256) }
+            let token = Token(byteStart: Int32(lead), byteEnd: Int32(lead + count), charStart: 0, charEnd: Int32(count), hash: 7, kind: .word, flags: [], runLength: 0)
             var chars = [UInt8](repeating: 0, count: 64)
             for (k, b) in word.enumerated() { chars[k + 1] = b &- 0x41 < 26 ? b | 0x20 : b }
             let fast = bytes.withUnsafeBufferPointer { WordKey(asciiToken: token, in: $0) }
             let slow = chars.withUnsafeMutableBufferPointer { WordKey(normalized: $0, count: count, hash: 7) }
-            #expect(fast?.lo == slow?.lo && fast?.hi == slow?.hi && fast?.count == slow?.count, "\(word)")
+            #expect(fast?.lo == slow?.lo && fast?.hi == slow?.hi && fast?.count == slow?.count, "\(word) at \(lead) of \(bytes.count)")
         }
         let nonASCII: [UInt8] = [0x61, 0xC3, 0xA9]
         let t = Token(byteStart: 0, byteEnd: 3, charStart: 0, charEnd: 2, hash: 1, kind: .word, flags: [], runLength: 0)

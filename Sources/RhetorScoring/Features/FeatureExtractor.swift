@@ -402,6 +402,19 @@ struct WordKey {
             let raw = UnsafeRawPointer(base + start)
             lo = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
             hi = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        } else if bytes.count >= 16 {
+            // Near the end (every statement's last words): the last 16 bytes, shifted down by
+            // the token's offset `d` (1...15) into them; bytes past the end read as zero.
+            let raw = UnsafeRawPointer(base + bytes.count - 16)
+            let w0 = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+            let w1 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            let d = UInt64(start - (bytes.count - 16))
+            if d >= 8 {
+                lo = w1 &>> (8 &* (d &- 8))
+            } else {
+                lo = (w0 &>> (8 &* d)) | (w1 &<< (64 &- 8 &* d))
+                hi = w1 &>> (8 &* d)
+            }
         } else {
             for k in 0..<count {
                 if k < 8 { lo |= UInt64(base[start + k]) &<< UInt64(8 * k) } else { hi |= UInt64(base[start + k]) &<< UInt64(8 * (k - 8)) }
