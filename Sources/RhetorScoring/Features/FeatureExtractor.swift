@@ -59,8 +59,24 @@ public final class ExtractionScratch {
     @exclusivity(unchecked) var wordCache: WordCache?
     /// The table the cached totals came from (a cache serves one model only).
     @exclusivity(unchecked) var wordCacheTable: HashedTable?
+    /// Per token of the statement: its lexicon hint from the hashing walk (batch path).
+    @exclusivity(unchecked) var hints = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
+    @exclusivity(unchecked) var hintCapacity = 256
 
     public init() {}
+
+    deinit { hints.deallocate() }
+
+    /// `count` hints, all `LexiconSet.unknownHint`, valid until the next call.
+    func unknownHints(count: Int) -> UnsafeMutablePointer<Int32> {
+        if count > hintCapacity {
+            hints.deallocate()
+            hintCapacity = 2 * count
+            hints = .allocate(capacity: hintCapacity)
+        }
+        hints.update(repeating: LexiconSet.unknownHint, count: count)
+        return hints
+    }
 }
 
 /// One hashed feature occurrence, with the tokens it came from (for explanations).
@@ -166,7 +182,11 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Fills the dense block for one statement; records evidence when `explain` is true.
-    func applyRules(tokens: UnsafeBufferPointer<Token>, dense: UnsafeMutablePointer<Float>, matches: inout [Match], evidence: inout [Evidence], explain: Bool) {
+    ///
+    /// `hints`, when given, holds each token's `LexiconSet.hint` or `LexiconSet.unknownHint`
+    /// (from the hashing walk): a known hint answers the token's first phrase-table lookup.
+    func applyRules(tokens: UnsafeBufferPointer<Token>, dense: UnsafeMutablePointer<Float>, matches: inout [Match], evidence: inout [Evidence], explain: Bool,
+                    hints: UnsafePointer<Int32>? = nil) {
         for k in 0..<DenseFeature.count { dense[k] = 0 }
         let rules = lexicons.rules
         matches.removeAll(keepingCapacity: true)
@@ -185,8 +205,17 @@ public struct FeatureExtractor: Sendable {
                 if t.flags.contains(.exclamation) { exclamations += Int(t.runLength) }
                 if t.flags.contains(.question), !t.flags.contains(.exclamation) { questions += Int(t.runLength) }
             }
-            // Most tokens start no lexicon entry: the filter bit answers without a call.
-            if lexicons.table.mayContain(t.hash), let m = lexicons.longestMatch(tokens, at: i) {
+            // Most tokens start no lexicon entry: the hint or the filter bit answers without a call.
+            let hint = hints?[i] ?? LexiconSet.unknownHint
+            let match: (entry: Int, length: Int)?
+            if hint >= 0 {
+                match = lexicons.longestMatch(tokens, at: i, hint: hint)
+            } else if hint == LexiconSet.unknownHint, lexicons.table.mayContain(t.hash) {
+                match = lexicons.longestMatch(tokens, at: i)
+            } else {
+                match = nil
+            }
+            if let m = match {
                 matches.append(Match(start: i, length: m.length, entry: m.entry))
                 for k in i + 1..<i + m.length {
                     if tokens[k].isLexical { lexical += 1 }
@@ -313,7 +342,13 @@ public struct FeatureExtractor: Sendable {
     /// word's group depends on its normalized bytes only, so a sink may answer it from a cache
     /// (`beginWord` returns true) and the walk skips the n-grams.
     @inline(__always)
-    func hash<Sink: HashedFeatureSink>(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, chars charBuffer: inout [UInt8], into sink: inout Sink) {
+    ///
+    /// With `hints`, each word's `LexiconSet.hint` goes to `hints[token index]` (from the sink's
+    /// cache when it has the word, else looked up and handed to the sink with the group), so
+    /// rules that run after the walk skip the phrase table for those tokens; other tokens'
+    /// entries are left as they were.
+    func hash<Sink: HashedFeatureSink>(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, chars charBuffer: inout [UInt8], into sink: inout Sink,
+                                       hints: UnsafeMutablePointer<Int32>? = nil) {
         let seed = spec.seed
         let mask = spec.mask
         let charMin = spec.charMin, charMax = spec.charMax
@@ -335,14 +370,14 @@ public struct FeatureExtractor: Sendable {
                 guard t.kind == .word, t.byteCount <= 60 else {
                     _ = sink.beginGroup(nil)
                     sink.addToGroup(Int32(truncatingIfNeeded: TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
-                    sink.endGroup()
+                    sink.endGroup(hint: LexiconSet.unknownHint)
                     continue
                 }
                 // A short ASCII word's key comes from two 8-byte loads, lower-cased in registers:
                 // a cache hit then costs no pass over the bytes.
                 var asked = false
                 if let key = WordKey(asciiToken: t, in: bytes) {
-                    if sink.beginGroup(key) { continue }
+                    if let hint = sink.beginGroup(key) { hints?[ti] = hint; continue }
                     asked = true
                 }
                 // Normalized bytes with boundary marks: "<" word ">".
@@ -360,7 +395,7 @@ public struct FeatureExtractor: Sendable {
                     len += 1
                 }
                 chars[len] = 0x3E; len += 1
-                if !asked, sink.beginGroup(WordKey(normalized: chars, count: len - 2, hash: t.hash)) { continue }
+                if !asked, let hint = sink.beginGroup(WordKey(normalized: chars, count: len - 2, hash: t.hash)) { hints?[ti] = hint; continue }
                 sink.addToGroup(Int32(truncatingIfNeeded: TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
                 // Each window's key is its bytes packed little-endian with the length in the top
                 // byte (windows are at most 7 bytes), mixed once by `bucket`: one 8-byte load per
@@ -376,7 +411,13 @@ public struct FeatureExtractor: Sendable {
                         n &+= 1
                     }
                 }
-                sink.endGroup()
+                if let hints {
+                    let hint = lexicons.hint(t.hash)
+                    hints[ti] = hint
+                    sink.endGroup(hint: hint)
+                } else {
+                    sink.endGroup(hint: LexiconSet.unknownHint)
+                }
             }
         }
     }
@@ -478,6 +519,9 @@ final class WordCache {
         /// Word length in bytes + 1 (0: empty slot).
         var tag: UInt16 = 0
         var count: UInt16 = 0
+        /// The word's `LexiconSet.hint`: what the phrase table holds for it, so the rules need
+        /// not look a cached word up again.
+        var hint: Int32 = LexiconSet.unknownHint
         /// The group's code sums, lane k for output k.
         var sums = SIMD4<Int16>()
 
@@ -513,11 +557,13 @@ final class WordCache {
 protocol HashedFeatureSink {
     /// A feature outside any word group (a bigram).
     mutating func add(_ bucket: Int32, _ charStart: Int32, _ charEnd: Int32, _ namespace: UInt8)
-    /// A token's group begins; true when the sink already has the group of this word (then the
-    /// walk emits nothing more for it and does not call `endGroup`).
-    mutating func beginGroup(_ word: WordKey?) -> Bool
+    /// A token's group begins; non-nil when the sink already has the group of this word (then
+    /// the walk emits nothing more for it and does not call `endGroup`): the word's lexicon hint
+    /// as `endGroup` was given it.
+    mutating func beginGroup(_ word: WordKey?) -> Int32?
     mutating func addToGroup(_ bucket: Int32, _ charStart: Int32, _ charEnd: Int32, _ namespace: UInt8)
-    mutating func endGroup()
+    /// The group ends; `hint` is the word's `LexiconSet.hint`, for a sink that caches groups.
+    mutating func endGroup(hint: Int32)
 }
 
 /// Records buckets, and their origins when explaining.
@@ -535,7 +581,7 @@ struct BucketRecorder: HashedFeatureSink {
     }
 
     @inline(__always)
-    mutating func beginGroup(_ word: WordKey?) -> Bool { false }
+    mutating func beginGroup(_ word: WordKey?) -> Int32? { nil }
 
     @inline(__always)
     mutating func addToGroup(_ bucket: Int32, _ charStart: Int32, _ charEnd: Int32, _ namespace: UInt8) {
@@ -543,7 +589,7 @@ struct BucketRecorder: HashedFeatureSink {
     }
 
     @inline(__always)
-    mutating func endGroup() {}
+    mutating func endGroup(hint: Int32) {}
 }
 
 extension FeatureExtractor {
@@ -560,21 +606,28 @@ extension FeatureExtractor {
         swap(&charBuffer, &scratch.chars)
         defer { swap(&charBuffer, &scratch.chars) }
         let tb = scratch.tokens.tokens
-        applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
         var codes = (0, 0, 0, 0)
         var count = 0
         withUnsafeMutableBytes(of: &codes) { raw in
             let c = raw.baseAddress!.assumingMemoryBound(to: Int.self)
             if table.stride == 4, bytes.count <= WeightAccumulator.maxBytes {
+                // The cache's totals and lexicon hints belong to one model: its table, built by
+                // the one batch scorer that holds this extractor.
                 if scratch.wordCache == nil || scratch.wordCacheTable !== table {
                     scratch.wordCache = WordCache()
                     scratch.wordCacheTable = table
                 }
                 var acc = WeightAccumulator(table: table, cache: scratch.wordCache!)
-                hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &acc)
+                // The walk first: it leaves each word's lexicon hint for the rules. (A raw
+                // buffer, not an array's closure: the walk inside a closure kept the
+                // accumulator in memory instead of registers.)
+                let hints = scratch.unknownHints(count: tb.count)
+                hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &acc, hints: hints)
+                applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false, hints: UnsafePointer(hints))
                 acc.write(to: c, outputs: table.outputs)
                 count = acc.count
             } else {
+                applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
                 var sink = BucketRecorder(explain: false)
                 swap(&sink.buckets, &scratch.buckets)
                 sink.buckets.removeAll(keepingCapacity: true)

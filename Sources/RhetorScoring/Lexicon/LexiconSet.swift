@@ -211,12 +211,19 @@ public struct LexiconSet: Sendable {
     /// The longest lexicon phrase starting at token `i`: (entry index, token count), or nil.
     @inlinable
     public func longestMatch(_ tokens: UnsafeBufferPointer<Token>, at i: Int) -> (entry: Int, length: Int)? {
+        // The first key's filter bit is the caller's test; longer keys test theirs here. The
+        // slot's tag carries the entry's flags, so the entry itself is not read.
+        guard let hit = table.probe(tokens[i].hash) else { return nil }
+        return longestMatch(tokens, at: i, first: hit)
+    }
+
+    /// The longest match at `i` given the phrase table's slot for the first token.
+    @inlinable @inline(__always)
+    func longestMatch(_ tokens: UnsafeBufferPointer<Token>, at i: Int, first: (value: Int, tag: UInt32)) -> (entry: Int, length: Int)? {
         var h = tokens[i].hash
         var len = 1
         var best: (Int, Int)?
-        // The first key's filter bit is the caller's test; longer keys test theirs here. The
-        // slot's tag carries the entry's flags, so the entry itself is not read.
-        guard var hit = table.probe(h) else { return nil }
+        var hit = first
         while true {
             if hit.tag & Self.isEntryTag != 0 { best = (hit.value, len) }
             if hit.tag & Self.extendsTag == 0 || len >= phraseMaxTokens || i + len >= tokens.count { break }
@@ -227,6 +234,26 @@ public struct LexiconSet: Sendable {
         }
         return best
     }
+
+    /// What the phrase table holds for a single token's hash, packed in 32 bits so a word cache
+    /// can keep it beside the word: `absentHint` when nothing starts with the token, else the
+    /// slot's value shifted left by 2 with its tag in the low bits.
+    @inlinable @inline(__always)
+    public func hint(_ hash: UInt64) -> Int32 {
+        guard table.mayContain(hash), let hit = table.probe(hash) else { return Self.absentHint }
+        return Int32(truncatingIfNeeded: hit.value &<< 2) | Int32(truncatingIfNeeded: hit.tag & 3)
+    }
+
+    /// `longestMatch(tokens, at: i)` given `hint(tokens[i].hash)`: the first lookup is the hint.
+    @inlinable
+    public func longestMatch(_ tokens: UnsafeBufferPointer<Token>, at i: Int, hint: Int32) -> (entry: Int, length: Int)? {
+        guard hint >= 0 else { return nil }
+        return longestMatch(tokens, at: i, first: (value: Int(hint &>> 2), tag: UInt32(hint & 3)))
+    }
+
+    /// No lexicon key is the token (`hint`); `unknownHint`: not looked up (a caller's marker).
+    public static let absentHint: Int32 = -1
+    public static let unknownHint: Int32 = -2
 
     /// Phrase-table tag bits: the key is an entry; it starts a longer phrase.
     @usableFromInline static let isEntryTag: UInt32 = 1

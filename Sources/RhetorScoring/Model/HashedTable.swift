@@ -134,15 +134,15 @@ struct WeightAccumulator: HashedFeatureSink {
     }
 
     @inline(__always)
-    mutating func beginGroup(_ word: WordKey?) -> Bool {
+    mutating func beginGroup(_ word: WordKey?) -> Int32? {
         group = SIMD4()
         groupCount = 0
         pending = nil
-        guard let word else { return false }
+        guard let word else { return nil }
         let set = cache + Int(truncatingIfNeeded: word.hash & setMask) &* WordCache.ways
         if set[0].holds(word) {
             addCached(set[0])
-            return true
+            return set[0].hint
         }
         if set[1].holds(word) {
             // Most recently used first.
@@ -150,11 +150,11 @@ struct WeightAccumulator: HashedFeatureSink {
             set[1] = set[0]
             set[0] = c
             addCached(c)
-            return true
+            return c.hint
         }
         pending = set
         pendingKey = word
-        return false
+        return nil
     }
 
     @inline(__always)
@@ -170,7 +170,7 @@ struct WeightAccumulator: HashedFeatureSink {
     }
 
     @inline(__always)
-    mutating func endGroup() {
+    mutating func endGroup(hint: Int32) {
         total &+= group
         count &+= groupCount
         if let set = pending, let key = pendingKey {
@@ -178,7 +178,7 @@ struct WeightAccumulator: HashedFeatureSink {
             // The new word goes first; the set's older word moves to the second way.
             set[1] = set[0]
             set[0] = WordCache.Slot(lo: key.lo, hi: key.hi, tag: UInt16(key.count + 1), count: UInt16(groupCount),
-                                    sums: SIMD4<Int16>(truncatingIfNeeded: group))
+                                    hint: hint, sums: SIMD4<Int16>(truncatingIfNeeded: group))
         }
     }
 
