@@ -384,7 +384,6 @@ public final class ScorePipeline: Sendable {
 
     /// Renders one scored record; `text` (its statement's bytes) is read only when explaining.
     func render(line: Int, id: RecordID, logits: UnsafeBufferPointer<Float>, text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        let model = scorer.model
         switch options.outputFormat {
         case .jsonl:
             // Built on the stack in one piece, the buffer sized from bounds so it always fits.
@@ -408,7 +407,7 @@ public final class ScorePipeline: Sendable {
             if explain {
                 var w = JSONWriter()
                 w.raw(","); w.key("explanation")
-                writeExplanation(&w, model.explain(String(decoding: text, as: UTF8.self)))
+                writeExplanation(&w, scorer.model.explain(String(decoding: text, as: UTF8.self)))
                 w.raw("}\n")
                 out.append(contentsOf: w.bytes)
             }
@@ -420,7 +419,7 @@ public final class ScorePipeline: Sendable {
             var row = pad(String(line), 6) + " " + pad(id.text, 14)
             for o in 0..<logits.count { row += " " + leftPad(JSONWriter.format(Double(scorer.link(logits[o], output: o))), 9) }
             if options.explain {
-                for e in model.explain(String(decoding: text, as: UTF8.self)) {
+                for e in scorer.model.explain(String(decoding: text, as: UTF8.self)) {
                     let top = e.contributions.prefix(3).map { "\($0.label) \(JSONWriter.format(Double($0.contribution), decimals: 2))" }
                     row += "\n       \(e.output): " + top.joined(separator: ", ")
                 }
