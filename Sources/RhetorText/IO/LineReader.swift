@@ -7,7 +7,12 @@ import _RhetorKernels
 public final class LineReader {
     let handle: FileHandle
     let chunkSize: Int
-    @exclusivity(unchecked) @usableFromInline var buffer: [UInt8] = []
+    /// The read buffer, managed by hand rather than an Array: an Array property read inside
+    /// `withUnsafeBufferPointer` is retained and released around every line.
+    @exclusivity(unchecked) @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) var capacity: Int
+    /// Bytes held in `base[0..<count]`, of which `base[position..<count]` are not handed out yet.
+    @exclusivity(unchecked) var count = 0
     @exclusivity(unchecked) var position = 0
     @exclusivity(unchecked) var eof = false
     @exclusivity(unchecked) public private(set) var lineNumber = 0
@@ -17,49 +22,54 @@ public final class LineReader {
     public init(handle: FileHandle, chunkSize: Int = 1 << 20) {
         self.handle = handle
         self.chunkSize = chunkSize
+        capacity = chunkSize
+        base = .allocate(capacity: capacity)
     }
+
+    deinit { base.deallocate() }
 
     /// The next line without its `\n` (and without a `\r` before it), or nil at the end.
     public func next() -> (line: Int, bytes: ArraySlice<UInt8>)? {
         guard let (line, range) = advance() else { return nil }
-        return (line, buffer[range])
+        return (line, ArraySlice(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)))
     }
 
     /// Calls `body` with the next line (as `next()` gives it) while its bytes sit in the read
-    /// buffer, valid during the call only; nil at the end. No slice, so no reference counting
-    /// or copy per line: the score pipeline copies each line once, into its batch. Inlinable, so
-    /// the caller's closure is specialized in rather than called through a generic context.
+    /// buffer, valid during the call only; nil at the end. No copy and no reference counting per
+    /// line: the score pipeline copies each line once, into its batch. Inlinable, so the
+    /// caller's closure is specialized in rather than called through a generic context.
     @inlinable
     public func withNextLine<R>(_ body: (_ line: Int, _ bytes: UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
         guard let (line, range) = advance() else { return nil }
-        return try buffer.withUnsafeBufferPointer { try body(line, UnsafeBufferPointer(rebasing: $0[range])) }
+        return try body(line, UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
     }
 
     /// Finds the next line in the buffer, reading more when needed: its number and where it
-    /// lies in `buffer`.
+    /// lies in `base`.
     @usableFromInline
     func advance() -> (line: Int, range: Range<Int>)? {
         while true {
             let start = position
-            let found = buffer.withUnsafeBufferPointer { ByteScan.firstIndex(of: 0x0A, in: $0, from: start) }
-            if found < buffer.count {
+            let found = ByteScan.firstIndex(of: 0x0A, in: UnsafeBufferPointer(start: base, count: count), from: start)
+            if found < count {
                 var end = found
-                if end > position, buffer[end - 1] == 0x0D { end -= 1 }
+                if end > position, base[end - 1] == 0x0D { end -= 1 }
                 position = found + 1
                 lineNumber += 1
                 return (lineNumber, start..<end)
             }
             if eof {
-                guard position < buffer.count else { return nil }
-                var end = buffer.count
-                if buffer[end - 1] == 0x0D { end -= 1 }
-                position = buffer.count
+                guard position < count else { return nil }
+                var end = count
+                if base[end - 1] == 0x0D { end -= 1 }
+                position = count
                 lineNumber += 1
                 return (lineNumber, start..<end)
             }
             // Drop consumed bytes, then read more.
             if position > 0 {
-                buffer.removeSubrange(0..<position)
+                memmove(base, base + position, count - position)
+                count -= position
                 position = 0
             }
             let got = readChunk()
@@ -67,21 +77,26 @@ public final class LineReader {
         }
     }
 
-    /// Reads up to `chunkSize` bytes with `read(2)` straight onto the end of `buffer` (whose
-    /// storage is reused from chunk to chunk): no `Data` in between, so no second and third copy
-    /// of every byte and no fresh megabyte allocation per chunk. Returns 0 at the end of input;
-    /// a read error other than EINTR stops the process with the error's name, as `FileHandle`
-    /// would.
+    /// Reads up to `chunkSize` bytes with `read(2)` straight onto the end of the buffer (grown
+    /// only when a line is longer than what it holds): no `Data` in between, so no second and
+    /// third copy of every byte and no fresh megabyte allocation per chunk. Returns 0 at the end
+    /// of input; a read error other than EINTR stops the process with the error's name, as
+    /// `FileHandle` would.
     func readChunk() -> Int {
-        let have = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: chunkSize))
+        if count + chunkSize > capacity {
+            capacity = max(2 * capacity, count + chunkSize)
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            bigger.initialize(from: base, count: count)
+            base.deallocate()
+            base = bigger
+        }
         let fd = handle.fileDescriptor
         var got = -1
         while got < 0 {
-            got = buffer.withUnsafeMutableBufferPointer { p in read(fd, p.baseAddress! + have, chunkSize) }
+            got = read(fd, base + count, chunkSize)
             if got < 0, errno != EINTR { preconditionFailure("cannot read input: \(String(cString: strerror(errno)))") }
         }
-        buffer.removeLast(chunkSize - got)
+        count += got
         return got
     }
 }
