@@ -349,13 +349,13 @@ public struct FeatureExtractor: Sendable {
     /// Per token: the bigram with the previous token, then the token's group (its unigram and,
     /// for words, its character n-grams), which the sink sums on its own before adding it. A
     /// word's group depends on its normalized bytes only, so a sink may answer it from a cache
-    /// (`beginWord` returns true) and the walk skips the n-grams.
-    @inline(__always)
+    /// (`beginGroup` returns the word's cached hint) and the walk skips the n-grams.
     ///
     /// With `hints`, each word's `LexiconSet.hint` goes to `hints[token index]` (from the sink's
     /// cache when it has the word, else looked up and handed to the sink with the group), so
     /// rules that run after the walk skip the phrase table for those tokens; other tokens'
     /// entries are left as they were.
+    @inline(__always)
     func hash<Sink: HashedFeatureSink>(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, chars charBuffer: inout [UInt8], into sink: inout Sink,
                                        hints: UnsafeMutablePointer<Int32>? = nil) {
         let seed = spec.seed

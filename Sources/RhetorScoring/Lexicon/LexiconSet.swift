@@ -200,6 +200,8 @@ public struct LexiconSet: Sendable {
         for p in prefixes { entries[index[p]!].extends = true }
         self.entries = entries
         self.terms = terms
+        // A hint packs an entry index in 30 bits (`hint(_:)`).
+        precondition(entries.count < 1 << 29, "too many lexicon entries for a 32-bit hint")
         table = PhraseTable(index) { e in
             (entries[e].isEntry ? Self.isEntryTag : 0) | (entries[e].extends ? Self.extendsTag : 0)
         }
