@@ -130,10 +130,8 @@ private struct Scanner {
     let table: UnsafePointer<ByteClass>
     let wordBytes: UnsafePointer<UInt16>
     let fastPath: Bool
-    /// Where tokens go: `out[0..<count]`, growing through `buffer`. Held unretained:
-    /// `tokenize` keeps the buffer alive for the scanner's whole life, and a counted reference
-    /// cost a retain/release pair per statement (`unowned(unsafe)` cost one per token).
-    let buffer: Unmanaged<TokenBuffer>
+    /// Where tokens go: `out[0..<count]`, growing through `buffer`.
+    let buffer: TokenBuffer
     var out: UnsafeMutablePointer<Token>
     var capacity: Int
     var count = 0
@@ -144,7 +142,7 @@ private struct Scanner {
         table = ByteClass.table
         wordBytes = ScanTables.wordBytes
         self.fastPath = fastPath
-        self.buffer = Unmanaged.passUnretained(buffer)
+        self.buffer = buffer
         out = buffer.base
         capacity = buffer.capacity
     }
@@ -570,13 +568,11 @@ private struct Scanner {
     /// on output state the caller may hold in locals (`scanPlainRun`).
     @inline(__always)
     static func append(_ kind: TokenKind, _ a: Int, _ b: Int, _ ca: Int, _ cb: Int, hash: UInt64, flags: TokenFlags, run: Int = 0,
-                       to buffer: Unmanaged<TokenBuffer>, out: inout UnsafeMutablePointer<Token>, count: inout Int, capacity: inout Int) {
+                       to buffer: TokenBuffer, out: inout UnsafeMutablePointer<Token>, count: inout Int, capacity: inout Int) {
         if count == capacity {
-            buffer._withUnsafeGuaranteedRef { b in
-                b.grow(keeping: count)
-                out = b.base
-                capacity = b.capacity
-            }
+            buffer.grow(keeping: count)
+            out = buffer.base
+            capacity = buffer.capacity
         }
         (out + count).initialize(to: Token(
             byteStart: Int32(truncatingIfNeeded: a), byteEnd: Int32(truncatingIfNeeded: b),
