@@ -117,6 +117,16 @@ private enum ScanTables {
         }
         return UnsafePointer(t)
     }()
+    /// Per byte: the term hash of a one-byte punctuation token (`scanPunctRun`'s `rawHash` of
+    /// it) for the bytes of class `.punct` other than `@` (which may start a mention); 0 for
+    /// every other byte (no hash is 0: FNV-1a of one byte is not 0 and `fmix64` maps only 0 to 0).
+    nonisolated(unsafe) static let singlePunct: UnsafePointer<UInt64> = {
+        let t = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
+        for b in 0..<256 {
+            t[b] = ByteClass.classify(UInt8(b)) == .punct && b != 0x40 ? TermHash.term([UInt8(b)]) : 0
+        }
+        return UnsafePointer(t)
+    }()
 }
 
 /// The state of one tokenizing pass.
@@ -129,6 +139,7 @@ private struct Scanner {
     /// initialization (`swift_once`) on every byte.
     let table: UnsafePointer<ByteClass>
     let wordBytes: UnsafePointer<UInt16>
+    let singlePunct: UnsafePointer<UInt64>
     let fastPath: Bool
     /// Where tokens go: `out[0..<count]`, growing through `buffer`.
     let buffer: TokenBuffer
@@ -141,6 +152,7 @@ private struct Scanner {
         n = bytes.count
         table = ByteClass.table
         wordBytes = ScanTables.wordBytes
+        singlePunct = ScanTables.singlePunct
         self.fastPath = fastPath
         self.buffer = buffer
         out = buffer.base
@@ -380,11 +392,12 @@ private struct Scanner {
         return (j, seen & 0x700 == 0x400 ? .number : .word, flags, TermHash.fmix64(h))
     }
 
-    /// Consumes ASCII spaces and plain ASCII words (`plainWord`) from `i`, with the scanner's
-    /// position, character count and output in locals (registers) rather than in the struct;
-    /// returns at the first byte it leaves to the general rules (other white space,
-    /// punctuation, non-ASCII, a word starting with h or w (maybe a URL), a word `plainWord`
-    /// declines), or at the end.
+    /// Consumes ASCII spaces, plain ASCII words (`plainWord`) and lone punctuation marks from
+    /// `i`, with the scanner's position, character count and output in locals (registers)
+    /// rather than in the struct;
+    /// returns at the first byte it leaves to the general rules (other white space, runs of
+    /// punctuation, `@`, non-ASCII, a word starting with h or w (maybe a URL), a word
+    /// `plainWord` declines), or at the end.
     @inline(__always)
     mutating func scanPlainRun() {
         var i = self.i, chars = self.chars, count = self.count
@@ -393,7 +406,17 @@ private struct Scanner {
         while i < n {
             let b = p[i]
             if b == 0x20 { i &+= 1; chars &+= 1; continue }
-            guard wordBytes[Int(b)] != 0 else { return }
+            guard wordBytes[Int(b)] != 0 else {
+                // A lone punctuation mark (`,` `.` `(` `"` ...): the token `scanPunctRun` makes
+                // of a run of one, without leaving this loop.
+                let h = singlePunct[Int(b)]
+                guard h != 0, i &+ 1 == n || p[i &+ 1] != b else { return }
+                Self.append(.punct, i, i &+ 1, chars, chars &+ 1, hash: h, flags: [],
+                            to: buffer, out: &out, count: &count, capacity: &capacity)
+                i &+= 1
+                chars &+= 1
+                continue
+            }
             let lowered = b | 0x20
             if lowered == 0x68 || lowered == 0x77 { return }
             guard let w = plainWord(at: i) else { return }

@@ -114,14 +114,16 @@ func texts(_ s: String) -> [String] {
     }
 }
 
-/// The one-pass ASCII word path against the general rules, on random mixes of the bytes where
-/// they differ (letters, digits, apostrophes, hyphens, `.`, `,`, `:`, `/`, `@`, curly quotes,
-/// invalid bytes) and on real sentences.
+/// The one-pass ASCII path (words, spaces, lone punctuation marks) against the general rules, on
+/// random mixes of the bytes where they differ (letters, digits, apostrophes, hyphens, `.`, `,`,
+/// `:`, `/`, `@`, quotes, brackets and other marks alone and in runs, curly quotes, invalid
+/// bytes) and on real sentences.
 @Suite struct TokenizerFastPathTests {
     @Test func fastPathMatchesTheGeneralRules() {
         let pieces = ["a", "B", "z", "Q", "0", "7", "'", "’", "-", ".", ",", ":", "/", "@", " ", "!", "?", "é", "\u{1F600}",
                       "http://x.y", "www.", "n't", "'s", "3,000", "2.5", "U.S.", "e-mail", "ALL", "McDonald",
-                      "hello", "What", "W", "h", "\t", "\n", "{", "`", "[", "ABC1", "x9", "Extraordinarily"]
+                      "hello", "What", "W", "h", "\t", "\n", "{", "`", "[", "ABC1", "x9", "Extraordinarily",
+                      "\"", "(", ")", ";", "...", "$", "%", "&", "*", "~"]
         var rng = SplitMix64(seed: 41)
         let fast = Tokenizer(), general = Tokenizer(plainASCIIFastPath: false)
         var texts = ["The U.S. said it won't pay $3,000.50 for e-mail at www.example.com, ALL CAPS!", "rock'n'roll 1990s 24/7 A-1 x86-64"]
