@@ -27,6 +27,30 @@ import Testing
         }
     }
 
+    /// Integers and zero-padded digit runs against `String`, at every power of ten and its
+    /// neighbours, up to `UInt64.max` and `Int.min`, and at random.
+    @Test func integersAndDigitRuns() {
+        var values: [UInt64] = [0, 1, 9, 10, 11, 99, 100, 101, UInt64.max, UInt64.max - 1]
+        var p: UInt64 = 1
+        for _ in 0..<19 { p *= 10; values += [p - 1, p, p + 1] }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<50_000 { values.append(UInt64.random(in: 0...UInt64.max, using: &rng) >> UInt64.random(in: 0...63, using: &rng)) }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        for v in values {
+            for minimum in [1, 4, 12, 20] {
+                let n = buffer.withUnsafeMutableBufferPointer { JSONWriter.writeDigits(v, minimumCount: minimum, to: $0.baseAddress!) }
+                let plain = String(v)
+                let want = String(repeating: "0", count: max(0, minimum - plain.count)) + plain
+                #expect(String(decoding: buffer[..<n], as: UTF8.self) == want, "\(v) padded to \(minimum)")
+            }
+            let signed = Int(truncatingIfNeeded: v)
+            for n in [signed, signed == Int.min ? Int.min : -signed] {
+                let k = buffer.withUnsafeMutableBufferPointer { LineCursor.writeInteger(n, to: $0.baseAddress!) }
+                #expect(String(decoding: buffer[..<k], as: UTF8.self) == String(n))
+            }
+        }
+    }
+
     @Test func stringsAreEscaped() {
         var w = JSONWriter()
         w.string("a\"b\\c\nd\te\u{01}ü")
