@@ -101,31 +101,34 @@ private enum ScanTables {
     static let question = TermHash.term([0x3F])
     static let exclamation = TermHash.term([0x21])
     static let both = TermHash.term([0x3F, 0x21])
-    /// Per byte, for the one-pass word path: 0 for a byte that ends a run of ASCII letters and
+    /// The plain-ASCII loop's two per-byte tables in one allocation, so a statement's scan
+    /// reads one lazy global (`swift_once`) for both. Never written after it is built, so sharing
+    /// it between threads is safe.
+    ///
+    /// `wordBytes` (256 x UInt16, first): 0 for a byte that ends a run of ASCII letters and
     /// digits, else the byte lower-cased with its class bit above it (0x100 lower-case letter,
-    /// 0x200 upper-case, 0x400 digit). Never written after it is built, so sharing it between
-    /// threads is safe.
-    nonisolated(unsafe) static let wordBytes: UnsafePointer<UInt16> = {
-        let t = UnsafeMutablePointer<UInt16>.allocate(capacity: 256)
+    /// 0x200 upper-case, 0x400 digit).
+    ///
+    /// `singlePunct` (256 x UInt64, after it): the term hash of a one-byte punctuation token
+    /// (`scanPunctRun`'s `rawHash` of it) for the bytes of class `.punct` other than `@` (which
+    /// may start a mention); 0 for every other byte (no hash is 0: FNV-1a of one byte is not 0 and
+    /// `fmix64` maps only 0 to 0).
+    nonisolated(unsafe) static let plainTables: (wordBytes: UnsafePointer<UInt16>, singlePunct: UnsafePointer<UInt64>) = {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: 256 * 2 + 256 * 8, alignment: 64)
+        let words = raw.bindMemory(to: UInt16.self, capacity: 256)
         for b in 0..<256 {
             switch UInt8(b) {
-            case 0x61...0x7A: t[b] = 0x100 | UInt16(b)
-            case 0x41...0x5A: t[b] = 0x200 | UInt16(b | 0x20)
-            case 0x30...0x39: t[b] = 0x400 | UInt16(b)
-            default: t[b] = 0
+            case 0x61...0x7A: words[b] = 0x100 | UInt16(b)
+            case 0x41...0x5A: words[b] = 0x200 | UInt16(b | 0x20)
+            case 0x30...0x39: words[b] = 0x400 | UInt16(b)
+            default: words[b] = 0
             }
         }
-        return UnsafePointer(t)
-    }()
-    /// Per byte: the term hash of a one-byte punctuation token (`scanPunctRun`'s `rawHash` of
-    /// it) for the bytes of class `.punct` other than `@` (which may start a mention); 0 for
-    /// every other byte (no hash is 0: FNV-1a of one byte is not 0 and `fmix64` maps only 0 to 0).
-    nonisolated(unsafe) static let singlePunct: UnsafePointer<UInt64> = {
-        let t = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
+        let punct = (raw + 256 * 2).bindMemory(to: UInt64.self, capacity: 256)
         for b in 0..<256 {
-            t[b] = ByteClass.classify(UInt8(b)) == .punct && b != 0x40 ? TermHash.term([UInt8(b)]) : 0
+            punct[b] = ByteClass.classify(UInt8(b)) == .punct && b != 0x40 ? TermHash.term([UInt8(b)]) : 0
         }
-        return UnsafePointer(t)
+        return (UnsafePointer(words), UnsafePointer(punct))
     }()
 }
 
@@ -151,8 +154,7 @@ private struct Scanner {
         p = bytes
         n = bytes.count
         table = ByteClass.table
-        wordBytes = ScanTables.wordBytes
-        singlePunct = ScanTables.singlePunct
+        (wordBytes, singlePunct) = ScanTables.plainTables
         self.fastPath = fastPath
         self.buffer = buffer
         out = buffer.base
