@@ -136,8 +136,9 @@ public struct JSONWriter {
     /// digits and then wrote them (~110 instructions for a 6-digit line number, callgrind).
     @inline(__always)
     static func writeDigits(_ v: UInt64, minimumCount: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        let count = max(decimalDigits(v), min(minimumCount, 20))
-        let pairs = digitPairs
+        let tables = digitTables
+        let count = max(decimalDigits(v, powersOfTen: tables.powersOfTen), min(minimumCount, 20))
+        let pairs = tables.pairs
         var rest = v
         var i = count
         while rest >= 100 {
@@ -168,28 +169,25 @@ public struct JSONWriter {
     /// The number of decimal digits of `v` (1 for 0): the bit length times log10(2) (1233/4096,
     /// exact enough below 2^64) undercounts by at most one, which one comparison settles.
     @inline(__always)
-    static func decimalDigits(_ v: UInt64) -> Int {
+    static func decimalDigits(_ v: UInt64, powersOfTen: UnsafePointer<UInt64>) -> Int {
         let bits = 64 &- (v | 1).leadingZeroBitCount
         let guess = (bits &* 1233) &>> 12
         return guess &+ (v >= powersOfTen[guess] ? 1 : 0)
     }
 
-    /// 10^0 ... 10^19.
-    nonisolated(unsafe) static let powersOfTen: UnsafePointer<UInt64> = {
-        let t = UnsafeMutablePointer<UInt64>.allocate(capacity: 20)
+    /// 10^0 ... 10^19, and "00" "01" ... "99" as 200 ASCII bytes: one lazy global (one
+    /// `swift_once` check per number), never written after it is built.
+    nonisolated(unsafe) static let digitTables: (powersOfTen: UnsafePointer<UInt64>, pairs: UnsafePointer<UInt8>) = {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: 20 * 8 + 200, alignment: 64)
+        let powers = raw.bindMemory(to: UInt64.self, capacity: 20)
         var x: UInt64 = 1
-        for k in 0..<20 { t[k] = x; if k < 19 { x *= 10 } }
-        return UnsafePointer(t)
-    }()
-
-    /// "00" "01" ... "99" as 200 ASCII bytes.
-    nonisolated(unsafe) static let digitPairs: UnsafePointer<UInt8> = {
-        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 200)
+        for k in 0..<20 { powers[k] = x; if k < 19 { x *= 10 } }
+        let pairs = (raw + 20 * 8).bindMemory(to: UInt8.self, capacity: 200)
         for k in 0..<100 {
-            t[2 * k] = 0x30 + UInt8(k / 10)
-            t[2 * k + 1] = 0x30 + UInt8(k % 10)
+            pairs[2 * k] = 0x30 + UInt8(k / 10)
+            pairs[2 * k + 1] = 0x30 + UInt8(k % 10)
         }
-        return UnsafePointer(t)
+        return (UnsafePointer(powers), UnsafePointer(pairs))
     }()
 
     /// An integer in decimal.
