@@ -396,10 +396,9 @@ private struct Scanner {
 
     /// Consumes ASCII spaces, plain ASCII words (`plainWord`) and lone punctuation marks from
     /// `i`, with the scanner's position, character count and output in locals (registers)
-    /// rather than in the struct;
-    /// returns at the first byte it leaves to the general rules (other white space, runs of
-    /// punctuation, `@`, non-ASCII, a word starting with h or w (maybe a URL), a word
-    /// `plainWord` declines), or at the end.
+    /// rather than in the struct; returns at the first byte it leaves to the general rules
+    /// (other white space, runs of punctuation, `@`, non-ASCII, a word starting with h or w
+    /// (maybe a URL), a word `plainWord` declines), or at the end.
     @inline(__always)
     mutating func scanPlainRun() {
         var i = self.i, chars = self.chars, count = self.count
