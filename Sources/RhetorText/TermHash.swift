@@ -7,7 +7,8 @@
 ///                      k *= 0xc4ceb9fe1a85ec53; k ^= k >> 33            (MurmurHash3's finalizer)
 ///     term(bytes)    = fmix64(fnv1a64(bytes))        bytes are the token's normalized UTF-8
 ///     combine(a, b)  = fmix64((a * 0x9e3779b97f4a7c15 mod 2^64) ^ b)   phrase of terms, left to right
-///     bucket(ns, h, seed, bits) = fmix64(h ^ term(ns) ^ seed) & (2^bits - 1)
+///     bucket(x, bits) = (x * 0xff51afd7ed558ccd mod 2^64) >> (64 - bits)   x = item ^ term(ns) ^ seed
+///     pairKey(a, b)   = (a * 0x9e3779b97f4a7c15 mod 2^64) ^ b           adjacent tokens (bigrams)
 ///     ngramKey(bytes)  = sum(bytes[i] << 8i) | count << 56      at most 7 bytes (character n-grams)
 ///
 /// Bytes are unsigned (no sign extension, unlike fastText's quirk).
@@ -73,10 +74,21 @@ public enum TermHash {
         return key | UInt64(bytes.count) &<< 56
     }
 
-    /// The feature bucket of a hashed item in a namespace.
+    /// The feature bucket of a hashed item `x` already keyed by its namespace and seed
+    /// (`x XOR term(ns) XOR seed`): the top `bits` bits of `x` times an odd 64-bit constant
+    /// (multiply-shift, Dietzfelbinger et al. 1997; the constant is fmix64's first multiplier).
+    /// One multiply where `fmix64` took two and five shifts/XORs; the n-gram keys going in are
+    /// not mixed, but every input bit reaches the product's top bits. `bits` is 1...63.
     @inlinable
-    public static func bucket(namespace: UInt64, _ h: UInt64, seed: UInt64, mask: UInt64) -> Int {
-        Int(truncatingIfNeeded: fmix64(h ^ namespace ^ seed) & mask)
+    public static func bucket(_ x: UInt64, bits: Int) -> Int {
+        Int(truncatingIfNeeded: (x &* 0xff51_afd7_ed55_8ccd) &>> UInt64(64 &- bits))
+    }
+
+    /// The key of an adjacent pair of term hashes, for `bucket`: `a * 0x9e3779b97f4a7c15 XOR b`
+    /// (order matters: `a b` and `b a` differ).
+    @inlinable
+    public static func pairKey(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        (a &* 0x9e37_79b9_7f4a_7c15) ^ b
     }
 }
 

@@ -139,7 +139,7 @@ struct ModelCommand: ParsableCommand {
                 let spec = m.manifest.features.hash
                 for term in m.extractor.lexicons.terms {
                     for tok in Tokenizer().tokenize(term) where tok.isLexical {
-                        let b = TermHash.bucket(namespace: HashSpec.wordNamespace, tok.hash, seed: spec.seed, mask: spec.mask)
+                        let b = spec.wordBucket(tok.hash)
                         let word = String(term.unicodeScalars.dropFirst(Int(tok.charStart)).prefix(Int(tok.charEnd - tok.charStart)).map(Character.init))
                         if names[b] == nil { names[b] = "w:" + word.lowercased() }
                     }

@@ -24,8 +24,13 @@ import Testing
     @Test func extractorUsesTheSpecifiedNgramBuckets() throws {
         let model = try Repo.defaultModel()
         #expect(model.manifest.features.hash.bits == 18)
-        #expect(model.extractor.extract("Ri").buckets.contains(152_802))
-        #expect(model.extractor.extract("ridiculous").buckets.contains(254_027))
+        #expect(model.extractor.extract("Ri").buckets.contains(83_931))
+        #expect(model.extractor.extract("ridiculous").buckets.contains(50_844))
+        #expect(model.extractor.extract("ridiculous").buckets.contains(134_472))
+        #expect(model.extractor.extract("Not ruling").buckets.contains(138_520))
+        let spec = model.manifest.features.hash
+        #expect(spec.wordBucket(TermHash.term(Array("ridiculous".utf8))) == 134_472)
+        #expect(spec.charBucket(TermHash.ngramKey(Array("ous>".utf8))) == 114_179)
     }
 
     @Test func hashedWeightsQuantizeToEightBitCodes() {
@@ -200,15 +205,20 @@ import Testing
         #expect(BatchScorer(model: loaded).score([s]) == BatchScorer(model: model).score([s]))
     }
 
-    @Test func unknownFormatVersionIsRejected() throws {
+    /// Another format version is refused, by name; version 2 (fmix64 buckets) says to retrain.
+    @Test(arguments: [
+        (99, "model format version 99 is not supported (this build reads 3)"),
+        (2, "model format version 2 is not supported (this build reads 3; version 2 hashed features into other buckets: retrain it with `rhetor train`)"),
+    ])
+    func unknownFormatVersionIsRejected(version: Int, problem: String) throws {
         let dir = try tempDir()
         for f in ["manifest.json", "weights.bin"] {
             try FileManager.default.copyItem(at: Repo.model.appendingPathComponent(f), to: dir.appendingPathComponent(f))
         }
         let url = dir.appendingPathComponent("manifest.json")
-        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\" : 2", with: "\"formatVersion\" : 99")
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\" : 3", with: "\"formatVersion\" : \(version)")
         try text.write(to: url, atomically: true, encoding: .utf8)
-        #expect(throws: DataFileError(path: url.path, line: 0, problem: "model format version 99 is not supported (this build reads 2)")) {
+        #expect(throws: DataFileError(path: url.path, line: 0, problem: problem)) {
             _ = try LinearModel.load(directory: dir, lexiconDirectory: Repo.lexicons)
         }
     }

@@ -1,8 +1,9 @@
 import Testing
 @testable import RhetorText
 
-/// Test vectors, computed independently by the Python implementation in
-/// scripts/derive_lexicons.py and printed in models/README.md. A change here is a model format change.
+/// Test vectors, printed in models/README.md: `term` and `combine` computed independently by the
+/// Python implementation in scripts/derive_lexicons.py, `bucket` and `pairKey` by the card's
+/// formulas in Python. A change here is a model format change.
 @Suite struct TermHashTests {
     @Test func termVectors() {
         #expect(TermHash.term([UInt8]()) == 0xefd0_1f60_ba99_2926)
@@ -15,18 +16,24 @@ import Testing
         #expect(TermHash.phrase([TermHash.term(Array("not".utf8)), TermHash.term(Array("ruling".utf8))]) == 0xe029_cd0f_fe78_d497)
     }
 
-    @Test func bucketVector() {
-        let b = TermHash.bucket(namespace: TermHash.term(Array("w".utf8)), TermHash.term(Array("ridiculous".utf8)),
-                                seed: 0x5248_4554_4f52_0001, mask: (1 << 18) - 1)
-        #expect(b == 121_890)
+    @Test func bucketVectors() {
+        let seed: UInt64 = 0x5248_4554_4f52_0001
+        let w = TermHash.term(Array("w".utf8)), b = TermHash.term(Array("b".utf8))
+        #expect(TermHash.bucket(TermHash.term(Array("ridiculous".utf8)) ^ w ^ seed, bits: 18) == 134_472)
+        let pair = TermHash.pairKey(TermHash.term(Array("not".utf8)), TermHash.term(Array("ruling".utf8)))
+        #expect(pair == 0xfc12_7ef1_f478_1e76)
+        #expect(TermHash.bucket(pair ^ b ^ seed, bits: 18) == 138_520)
+        // The top bits of the product: every bit count takes a prefix of the same product.
+        #expect(TermHash.bucket(pair ^ b ^ seed, bits: 17) == 138_520 >> 1)
+        #expect(TermHash.bucket(UInt64.max, bits: 63) == Int((UInt64.max &* 0xff51_afd7_ed55_8ccd) >> 1))
     }
 
     @Test func ngramVectors() {
         #expect(TermHash.ngramKey(Array("<ri".utf8)) == 0x0300_0000_0069_723c)
-        let c = TermHash.term(Array("c".utf8)), seed: UInt64 = 0x5248_4554_4f52_0001, mask: UInt64 = (1 << 18) - 1
-        #expect(TermHash.bucket(namespace: c, TermHash.ngramKey(Array("<ri".utf8)), seed: seed, mask: mask) == 152_802)
-        #expect(TermHash.bucket(namespace: c, TermHash.ngramKey(Array("ridic".utf8)), seed: seed, mask: mask) == 254_027)
-        #expect(TermHash.bucket(namespace: c, TermHash.ngramKey(Array("ous>".utf8)), seed: seed, mask: mask) == 12_166)
+        let c = TermHash.term(Array("c".utf8)), seed: UInt64 = 0x5248_4554_4f52_0001
+        #expect(TermHash.bucket(TermHash.ngramKey(Array("<ri".utf8)) ^ c ^ seed, bits: 18) == 83_931)
+        #expect(TermHash.bucket(TermHash.ngramKey(Array("ridic".utf8)) ^ c ^ seed, bits: 18) == 50_844)
+        #expect(TermHash.bucket(TermHash.ngramKey(Array("ous>".utf8)) ^ c ^ seed, bits: 18) == 114_179)
     }
 
     @Test func tokenHashIsTermHashOfNormalizedBytes() {

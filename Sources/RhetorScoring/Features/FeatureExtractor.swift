@@ -24,6 +24,15 @@ public struct HashSpec: Sendable, Equatable, Codable {
     public static let wordNamespace = TermHash.term(Array("w".utf8))
     public static let bigramNamespace = TermHash.term(Array("b".utf8))
     public static let charNamespace = TermHash.term(Array("c".utf8))
+
+    /// The bucket of a word unigram, by its term hash.
+    public func wordBucket(_ term: UInt64) -> Int { TermHash.bucket(term ^ Self.wordNamespace ^ seed, bits: bits) }
+    /// The bucket of an adjacent pair of tokens, by their term hashes.
+    public func bigramBucket(_ first: UInt64, _ second: UInt64) -> Int {
+        TermHash.bucket(TermHash.pairKey(first, second) ^ Self.bigramNamespace ^ seed, bits: bits)
+    }
+    /// The bucket of a character n-gram, by its `TermHash.ngramKey`.
+    public func charBucket(_ ngramKey: UInt64) -> Int { TermHash.bucket(ngramKey ^ Self.charNamespace ^ seed, bits: bits) }
 }
 
 /// Why a dense feature moved: a lexicon term (with its rules) or a statement-level rule.
@@ -359,11 +368,11 @@ public struct FeatureExtractor: Sendable {
     func hash<Sink: HashedFeatureSink>(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, chars charBuffer: inout [UInt8], into sink: inout Sink,
                                        hints: UnsafeMutablePointer<Int32>? = nil) {
         let seed = spec.seed
-        let mask = spec.mask
         let charMin = spec.charMin, charMax = spec.charMax
         // Globals read once, not per feature (each read of a lazy global checks swift_once).
-        let wordNS = HashSpec.wordNamespace, bigramNS = HashSpec.bigramNamespace
+        let wordKey = HashSpec.wordNamespace ^ seed, bigramKey = HashSpec.bigramNamespace ^ seed
         let charKey = HashSpec.charNamespace ^ seed
+        let bits = spec.bits
         var prev: UInt64 = 0
         var havePrev = false
         precondition(charBuffer.count >= Self.charBufferCount, "the scratch's word buffer is too small")
@@ -371,14 +380,14 @@ public struct FeatureExtractor: Sendable {
             for (ti, t) in tokens.enumerated() {
                 guard t.kind != .punct, t.kind != .invalid else { havePrev = false; continue }
                 if havePrev {
-                    sink.add(Int32(truncatingIfNeeded: TermHash.bucket(namespace: bigramNS, TermHash.combine(prev, t.hash), seed: seed, mask: mask)),
+                    sink.add(Int32(truncatingIfNeeded: TermHash.bucket(TermHash.pairKey(prev, t.hash) ^ bigramKey, bits: bits)),
                              tokens[ti - 1].charStart, t.charEnd, 1)
                 }
                 prev = t.hash
                 havePrev = true
                 guard t.kind == .word, t.byteCount <= 60 else {
                     _ = sink.beginGroup(nil)
-                    sink.addToGroup(Int32(truncatingIfNeeded: TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
+                    sink.addToGroup(Int32(truncatingIfNeeded: TermHash.bucket(t.hash ^ wordKey, bits: bits)), t.charStart, t.charEnd, 0)
                     sink.endGroup(hint: LexiconSet.unknownHint)
                     continue
                 }
@@ -405,7 +414,7 @@ public struct FeatureExtractor: Sendable {
                 }
                 chars[len] = 0x3E; len += 1
                 if !asked, let hint = sink.beginGroup(WordKey(normalized: chars, count: len - 2, hash: t.hash)) { hints?[ti] = hint; continue }
-                sink.addToGroup(Int32(truncatingIfNeeded: TermHash.bucket(namespace: wordNS, t.hash, seed: seed, mask: mask)), t.charStart, t.charEnd, 0)
+                sink.addToGroup(Int32(truncatingIfNeeded: TermHash.bucket(t.hash ^ wordKey, bits: bits)), t.charStart, t.charEnd, 0)
                 // Each window's key is its bytes packed little-endian with the length in the top
                 // byte (windows are at most 7 bytes), mixed once by `bucket`: one 8-byte load per
                 // window start, masked to each length (the buffer has 8 bytes of slack).
@@ -416,7 +425,7 @@ public struct FeatureExtractor: Sendable {
                     var n = charMin
                     while n <= longest {
                         let key = (window & ((1 &<< UInt64(8 &* n)) &- 1)) | UInt64(n) &<< 56
-                        sink.addToGroup(Int32(truncatingIfNeeded: TermHash.fmix64(key ^ charKey) & mask), t.charStart, t.charEnd, 2)
+                        sink.addToGroup(Int32(truncatingIfNeeded: TermHash.bucket(key ^ charKey, bits: bits)), t.charStart, t.charEnd, 2)
                         n &+= 1
                     }
                 }

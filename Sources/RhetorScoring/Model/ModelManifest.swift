@@ -18,7 +18,9 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var metrics: [String: Double]
 
     public static let currentFormat = "rhetor-model"
-    public static let currentFormatVersion = 2
+    /// 3: buckets by multiply-shift (`TermHash.bucket`); 2 hashed them with `fmix64`, so its
+    /// weights sit in other buckets and cannot be read by this build.
+    public static let currentFormatVersion = 3
 
     public struct Output: Codable, Sendable, Equatable {
         public var name: String
