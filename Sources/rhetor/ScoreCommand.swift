@@ -136,10 +136,10 @@ struct ModelCommand: ParsableCommand {
                 for (n, pin) in m.manifest.lexicons.sorted(by: { $0.key < $1.key }) { print("lexicon \(n) \(pin.version) sha256:\(pin.sha256)") }
                 // Names for hashed buckets: every lexicon term's word unigram (phrases by their first word).
                 var names: [Int: String] = [:]
-                let spec = m.manifest.features.hash
+                let hasher = m.manifest.features.hash.hasher
                 for term in m.extractor.lexicons.terms {
                     for tok in Tokenizer().tokenize(term) where tok.isLexical {
-                        let b = spec.wordBucket(tok.hash)
+                        let b = hasher.word(tok.hash)
                         let word = String(term.unicodeScalars.dropFirst(Int(tok.charStart)).prefix(Int(tok.charEnd - tok.charStart)).map(Character.init))
                         if names[b] == nil { names[b] = "w:" + word.lowercased() }
                     }

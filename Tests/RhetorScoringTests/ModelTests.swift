@@ -28,9 +28,10 @@ import Testing
         #expect(model.extractor.extract("ridiculous").buckets.contains(50_844))
         #expect(model.extractor.extract("ridiculous").buckets.contains(134_472))
         #expect(model.extractor.extract("Not ruling").buckets.contains(138_520))
-        let spec = model.manifest.features.hash
-        #expect(spec.wordBucket(TermHash.term(Array("ridiculous".utf8))) == 134_472)
-        #expect(spec.charBucket(TermHash.ngramKey(Array("ous>".utf8))) == 114_179)
+        let hasher = model.manifest.features.hash.hasher
+        #expect(hasher.word(TermHash.term(Array("ridiculous".utf8))) == 134_472)
+        #expect(hasher.bigram(TermHash.term(Array("not".utf8)), TermHash.term(Array("ruling".utf8))) == 138_520)
+        #expect(hasher.char(TermHash.ngramKey(Array("ous>".utf8))) == 114_179)
     }
 
     @Test func hashedWeightsQuantizeToEightBitCodes() {

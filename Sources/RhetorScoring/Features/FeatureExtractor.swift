@@ -18,21 +18,43 @@ public struct HashSpec: Sendable, Equatable, Codable {
     }
 
     public var buckets: Int { 1 << bits }
-    public var mask: UInt64 { UInt64(buckets - 1) }
 
     /// Namespace keys: `term("w")`, `term("b")`, `term("c")`.
     public static let wordNamespace = TermHash.term(Array("w".utf8))
     public static let bigramNamespace = TermHash.term(Array("b".utf8))
     public static let charNamespace = TermHash.term(Array("c".utf8))
 
-    /// The bucket of a word unigram, by its term hash.
-    public func wordBucket(_ term: UInt64) -> Int { TermHash.bucket(term ^ Self.wordNamespace ^ seed, bits: bits) }
-    /// The bucket of an adjacent pair of tokens, by their term hashes.
-    public func bigramBucket(_ first: UInt64, _ second: UInt64) -> Int {
-        TermHash.bucket(TermHash.pairKey(first, second) ^ Self.bigramNamespace ^ seed, bits: bits)
+    /// This spec's bucket functions, with the namespace keys worked out once.
+    public var hasher: BucketHasher { BucketHasher(self) }
+}
+
+/// The bucket of each kind of hashed feature under one `HashSpec`: `TermHash.bucket` of the
+/// item XOR its namespace key (`term(ns) XOR seed`), computed here once so the hashing walk
+/// reads no lazy global per feature.
+public struct BucketHasher: Sendable {
+    public let wordKey: UInt64
+    public let bigramKey: UInt64
+    public let charKey: UInt64
+    public let bits: Int
+
+    public init(_ spec: HashSpec) {
+        wordKey = HashSpec.wordNamespace ^ spec.seed
+        bigramKey = HashSpec.bigramNamespace ^ spec.seed
+        charKey = HashSpec.charNamespace ^ spec.seed
+        bits = spec.bits
     }
+
+    /// The bucket of a word unigram, by its term hash.
+    @inlinable @inline(__always)
+    public func word(_ term: UInt64) -> Int { TermHash.bucket(term ^ wordKey, bits: bits) }
+
+    /// The bucket of an adjacent pair of tokens, by their term hashes.
+    @inlinable @inline(__always)
+    public func bigram(_ first: UInt64, _ second: UInt64) -> Int { TermHash.bucket(TermHash.pairKey(first, second) ^ bigramKey, bits: bits) }
+
     /// The bucket of a character n-gram, by its `TermHash.ngramKey`.
-    public func charBucket(_ ngramKey: UInt64) -> Int { TermHash.bucket(ngramKey ^ Self.charNamespace ^ seed, bits: bits) }
+    @inlinable @inline(__always)
+    public func char(_ ngramKey: UInt64) -> Int { TermHash.bucket(ngramKey ^ charKey, bits: bits) }
 }
 
 /// Why a dense feature moved: a lexicon term (with its rules) or a statement-level rule.
@@ -367,12 +389,8 @@ public struct FeatureExtractor: Sendable {
     @inline(__always)
     func hash<Sink: HashedFeatureSink>(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, chars charBuffer: inout [UInt8], into sink: inout Sink,
                                        hints: UnsafeMutablePointer<Int32>? = nil) {
-        let seed = spec.seed
         let charMin = spec.charMin, charMax = spec.charMax
-        // Globals read once, not per feature (each read of a lazy global checks swift_once).
-        let wordKey = HashSpec.wordNamespace ^ seed, bigramKey = HashSpec.bigramNamespace ^ seed
-        let charKey = HashSpec.charNamespace ^ seed
-        let bits = spec.bits
+        let hasher = spec.hasher
         var prev: UInt64 = 0
         var havePrev = false
         precondition(charBuffer.count >= Self.charBufferCount, "the scratch's word buffer is too small")
@@ -380,14 +398,14 @@ public struct FeatureExtractor: Sendable {
             for (ti, t) in tokens.enumerated() {
                 guard t.kind != .punct, t.kind != .invalid else { havePrev = false; continue }
                 if havePrev {
-                    sink.add(Int32(truncatingIfNeeded: TermHash.bucket(TermHash.pairKey(prev, t.hash) ^ bigramKey, bits: bits)),
+                    sink.add(Int32(truncatingIfNeeded: hasher.bigram(prev, t.hash)),
                              tokens[ti - 1].charStart, t.charEnd, 1)
                 }
                 prev = t.hash
                 havePrev = true
                 guard t.kind == .word, t.byteCount <= 60 else {
                     _ = sink.beginGroup(nil)
-                    sink.addToGroup(Int32(truncatingIfNeeded: TermHash.bucket(t.hash ^ wordKey, bits: bits)), t.charStart, t.charEnd, 0)
+                    sink.addToGroup(Int32(truncatingIfNeeded: hasher.word(t.hash)), t.charStart, t.charEnd, 0)
                     sink.endGroup(hint: LexiconSet.unknownHint)
                     continue
                 }
@@ -414,7 +432,7 @@ public struct FeatureExtractor: Sendable {
                 }
                 chars[len] = 0x3E; len += 1
                 if !asked, let hint = sink.beginGroup(WordKey(normalized: chars, count: len - 2, hash: t.hash)) { hints?[ti] = hint; continue }
-                sink.addToGroup(Int32(truncatingIfNeeded: TermHash.bucket(t.hash ^ wordKey, bits: bits)), t.charStart, t.charEnd, 0)
+                sink.addToGroup(Int32(truncatingIfNeeded: hasher.word(t.hash)), t.charStart, t.charEnd, 0)
                 // Each window's key is its bytes packed little-endian with the length in the top
                 // byte (windows are at most 7 bytes), mixed once by `bucket`: one 8-byte load per
                 // window start, masked to each length (the buffer has 8 bytes of slack).
@@ -425,7 +443,7 @@ public struct FeatureExtractor: Sendable {
                     var n = charMin
                     while n <= longest {
                         let key = (window & ((1 &<< UInt64(8 &* n)) &- 1)) | UInt64(n) &<< 56
-                        sink.addToGroup(Int32(truncatingIfNeeded: TermHash.bucket(key ^ charKey, bits: bits)), t.charStart, t.charEnd, 2)
+                        sink.addToGroup(Int32(truncatingIfNeeded: hasher.char(key)), t.charStart, t.charEnd, 2)
                         n &+= 1
                     }
                 }
