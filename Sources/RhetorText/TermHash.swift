@@ -6,9 +6,9 @@
 ///     fmix64(k):       k ^= k >> 33; k *= 0xff51afd7ed558ccd; k ^= k >> 33;
 ///                      k *= 0xc4ceb9fe1a85ec53; k ^= k >> 33            (MurmurHash3's finalizer)
 ///     term(bytes)    = fmix64(fnv1a64(bytes))        bytes are the token's normalized UTF-8
-///     combine(a, b)  = fmix64((a * 0x9e3779b97f4a7c15 mod 2^64) ^ b)   phrase of terms, left to right
-///     bucket(x, bits) = (x * 0xff51afd7ed558ccd mod 2^64) >> (64 - bits)   x = item ^ term(ns) ^ seed
 ///     pairKey(a, b)   = (a * 0x9e3779b97f4a7c15 mod 2^64) ^ b           adjacent tokens (bigrams)
+///     combine(a, b)   = fmix64(pairKey(a, b))                           phrase of terms, left to right
+///     bucket(x, bits) = (x * 0xff51afd7ed558ccd mod 2^64) >> (64 - bits)   x = item ^ term(ns) ^ seed
 ///     ngramKey(bytes)  = sum(bytes[i] << 8i) | count << 56      at most 7 bytes (character n-grams)
 ///
 /// Bytes are unsigned (no sign extension, unlike fastText's quirk).
@@ -49,10 +49,10 @@ public enum TermHash {
         term(Normalizer.normalize(Array(string.utf8)))
     }
 
-    /// Extends a phrase hash by one more term.
+    /// Extends a phrase hash by one more term: the pair's key, mixed.
     @inlinable
     public static func combine(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        fmix64((a &* 0x9e37_79b9_7f4a_7c15) ^ b)
+        fmix64(pairKey(a, b))
     }
 
     /// The hash of a phrase of already-hashed terms.
