@@ -25,7 +25,8 @@ let package = Package(
 
         // MARK: - Implementation details
         .systemLibrary(name: "CBLAS", pkgConfig: "blas", providers: [.apt(["libblas-dev"])]),
-        .target(name: "_RhetorKernels"),
+        .target(name: "CRhetorSIMD"),
+        .target(name: "_RhetorKernels", dependencies: ["CRhetorSIMD"]),
         .target(name: "RhetorText", dependencies: ["_RhetorKernels"]),
         .target(name: "RhetorScoring", dependencies: ["RhetorText", "CBLAS"]),
         .target(name: "RhetorQuotes", dependencies: ["RhetorText", "RhetorScoring", "_RhetorKernels"]),

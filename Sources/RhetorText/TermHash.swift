@@ -2,21 +2,31 @@
 ///
 /// The specification (also in `models/README.md`, with test vectors):
 ///
-///     fnv1a64(bytes):  h = 0xcbf29ce484222325; for b in bytes { h = (h ^ b) * 0x100000001b3 mod 2^64 }
-///     fmix64(k):       k ^= k >> 33; k *= 0xff51afd7ed558ccd; k ^= k >> 33;
-///                      k *= 0xc4ceb9fe1a85ec53; k ^= k >> 33            (MurmurHash3's finalizer)
-///     term(bytes)    = fmix64(fnv1a64(bytes))        bytes are the token's normalized UTF-8
+///     mum(a, b)       = (a * b mod 2^128), its high 64 bits XOR its low 64 bits   (wyhash's mix)
+///     term(bytes):      h = 0
+///                       for each 8-byte chunk c (little-endian; the last zero-padded):
+///                           h = mum(h ^ c ^ 0xa0761d6478bd642f, 0xe7037ed1a0b428db)
+///                       term = mum(h ^ 0xe7037ed1a0b428db, count ^ 0xa0761d6478bd642f)
+///                     bytes are the token's normalized UTF-8; count is their number
 ///     pairKey(a, b)   = (a * 0x9e3779b97f4a7c15 mod 2^64) ^ b           adjacent tokens (bigrams)
 ///     combine(a, b)   = fmix64(pairKey(a, b))                           phrase of terms, left to right
 ///     bucket(x, bits) = (x * 0xff51afd7ed558ccd mod 2^64) >> (64 - bits)   x = item ^ term(ns) ^ seed
 ///     ngramKey(bytes)  = sum(bytes[i] << 8i) | count << 56      at most 7 bytes (character n-grams)
+///     fmix64(k):       k ^= k >> 33; k *= 0xff51afd7ed558ccd; k ^= k >> 33;
+///                      k *= 0xc4ceb9fe1a85ec53; k ^= k >> 33            (MurmurHash3's finalizer)
 ///
-/// Bytes are unsigned (no sign extension, unlike fastText's quirk).
+/// `term` reads a word eight bytes at a time, so the tokenizer hashes most words with two
+/// multiplies straight from the register it classified them in (model format 4; formats 1-3
+/// took FNV-1a per byte, which `splitHash` keeps for the train/dev split). The two constants are
+/// wyhash's first two primes (Wang Yi, public domain). Bytes are unsigned.
 public enum TermHash {
     /// FNV-1a 64-bit offset basis.
     public static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
     /// FNV-1a 64-bit prime.
     public static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
+    /// `term`'s two constants: wyhash's `_wyp[0]` and `_wyp[1]`.
+    public static let mixA: UInt64 = 0xa076_1d64_78bd_642f
+    public static let mixB: UInt64 = 0xe703_7ed1_a0b4_28db
 
     /// MurmurHash3's 64-bit finalizer: spreads every input bit over every output bit.
     @inlinable
@@ -30,15 +40,45 @@ public enum TermHash {
         return k
     }
 
+    /// wyhash's mix: the 128-bit product's two halves XOR-ed (one `mul` on x86-64). Every output
+    /// bit depends on every input bit through the high half.
+    @inlinable @inline(__always)
+    public static func mum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let p = a.multipliedFullWidth(by: b)
+        return p.high ^ p.low
+    }
+
+    /// `term`'s step over one 8-byte chunk (little-endian, zero-padded).
+    @inlinable @inline(__always)
+    public static func absorb(_ h: UInt64, chunk: UInt64) -> UInt64 {
+        mum(h ^ chunk ^ mixA, mixB)
+    }
+
+    /// `term`'s last step: the chunks' state and the byte count.
+    @inlinable @inline(__always)
+    public static func finish(_ h: UInt64, count: Int) -> UInt64 {
+        mum(h ^ mixB, UInt64(truncatingIfNeeded: count) ^ mixA)
+    }
+
+    /// The term hash of a byte sequence (already normalized).
+    @inlinable
+    public static func term<C: Sequence>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+        var hasher = TermHasher()
+        for b in bytes { hasher.append(b) }
+        return hasher.finish()
+    }
+
     /// One FNV-1a step.
     @inlinable
     public static func step(_ h: UInt64, _ byte: UInt8) -> UInt64 {
         (h ^ UInt64(byte)) &* fnvPrime
     }
 
-    /// The term hash of a byte sequence (already normalized).
+    /// `fmix64(FNV-1a-64(bytes))`: the term hash of model formats 1-3, kept as the hash of the
+    /// train/dev split (`DataSplit`, mirrored by `scripts/derive_lexicons.py`) so the split
+    /// stays the one the lexicons were derived on.
     @inlinable
-    public static func term<C: Sequence>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+    public static func splitHash<C: Sequence>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
         var h = fnvOffset
         for b in bytes { h = step(h, b) }
         return fmix64(h)
@@ -89,6 +129,33 @@ public enum TermHash {
     @inlinable
     public static func pairKey(_ a: UInt64, _ b: UInt64) -> UInt64 {
         (a &* 0x9e37_79b9_7f4a_7c15) ^ b
+    }
+}
+
+/// `TermHash.term` a byte at a time, for callers that normalize as they go (the tokenizer's
+/// general word rules): bytes collect into 8-byte chunks, each absorbed when full.
+public struct TermHasher {
+    @usableFromInline var h: UInt64 = 0
+    @usableFromInline var chunk: UInt64 = 0
+    @usableFromInline var count = 0
+
+    @inlinable public init() {}
+
+    /// Adds the next byte.
+    @inlinable @inline(__always)
+    public mutating func append(_ byte: UInt8) {
+        chunk |= UInt64(byte) &<< UInt64(8 &* (count & 7))
+        count &+= 1
+        if count & 7 == 0 {
+            h = TermHash.absorb(h, chunk: chunk)
+            chunk = 0
+        }
+    }
+
+    /// The term hash of the bytes appended.
+    @inlinable
+    public func finish() -> UInt64 {
+        TermHash.finish(count & 7 == 0 ? h : TermHash.absorb(h, chunk: chunk), count: count)
     }
 }
 

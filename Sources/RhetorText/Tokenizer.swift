@@ -17,10 +17,19 @@ public struct Tokenizer: Sendable {
     /// False only in tests: every word then goes through the general rules, which the one-pass
     /// ASCII fast path must reproduce token for token.
     let plainASCIIFastPath: Bool
+    /// True to classify word bytes with the scalar twin of the SWAR kernel (`WordBytes`): by
+    /// default when `RHETOR_SCALAR_KERNELS=1`.
+    let scalarKernels: Bool
 
-    public init() { plainASCIIFastPath = true }
+    public init() {
+        plainASCIIFastPath = true
+        scalarKernels = ByteScan.forceScalar
+    }
 
-    init(plainASCIIFastPath: Bool) { self.plainASCIIFastPath = plainASCIIFastPath }
+    init(plainASCIIFastPath: Bool, scalarKernels: Bool = ByteScan.forceScalar) {
+        self.plainASCIIFastPath = plainASCIIFastPath
+        self.scalarKernels = scalarKernels
+    }
 
     /// Tokenizes a string.
     public func tokenize(_ text: String) -> [Token] {
@@ -53,7 +62,7 @@ public struct Tokenizer: Sendable {
     ///
     /// - Complexity: O(n) in the number of bytes.
     public func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, into buffer: TokenBuffer) {
-        var scanner = Scanner(bytes: bytes, fastPath: plainASCIIFastPath, out: buffer)
+        var scanner = Scanner(bytes: bytes, fastPath: plainASCIIFastPath, scalarKernels: scalarKernels, out: buffer)
         scanner.run()
         buffer.count = scanner.count
     }
@@ -111,8 +120,8 @@ private enum ScanTables {
     ///
     /// `singlePunct` (256 x UInt64, after it): the term hash of a one-byte punctuation token
     /// (`scanPunctRun`'s `rawHash` of it) for the bytes of class `.punct` other than `@` (which
-    /// may start a mention); 0 for every other byte (no hash is 0: FNV-1a of one byte is not 0 and
-    /// `fmix64` maps only 0 to 0).
+    /// may start a mention); 0 for every other byte (no such hash is 0: the table's builder
+    /// checks).
     nonisolated(unsafe) static let plainTables: (wordBytes: UnsafePointer<UInt16>, singlePunct: UnsafePointer<UInt64>) = {
         let raw = UnsafeMutableRawPointer.allocate(byteCount: 256 * 2 + 256 * 8, alignment: 64)
         let words = raw.bindMemory(to: UInt16.self, capacity: 256)
@@ -127,6 +136,7 @@ private enum ScanTables {
         let punct = (raw + 256 * 2).bindMemory(to: UInt64.self, capacity: 256)
         for b in 0..<256 {
             punct[b] = ByteClass.classify(UInt8(b)) == .punct && b != 0x40 ? TermHash.term([UInt8(b)]) : 0
+            precondition(punct[b] != 0 || ByteClass.classify(UInt8(b)) != .punct || b == 0x40, "a punctuation hash is the empty-slot mark 0")
         }
         return (UnsafePointer(words), UnsafePointer(punct))
     }()
@@ -144,28 +154,63 @@ private struct Scanner {
     let wordBytes: UnsafePointer<UInt16>
     let singlePunct: UnsafePointer<UInt64>
     let fastPath: Bool
+    /// True when the environment forces the scalar twins of the SIMD (here SWAR) kernels.
+    let scalarKernels: Bool
     /// Where tokens go: `out[0..<count]`, growing through `buffer`.
     let buffer: TokenBuffer
     var out: UnsafeMutablePointer<Token>
     var capacity: Int
     var count = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, fastPath: Bool, out buffer: TokenBuffer) {
+    init(bytes: UnsafeBufferPointer<UInt8>, fastPath: Bool, scalarKernels: Bool, out buffer: TokenBuffer) {
         p = bytes
         n = bytes.count
         table = ByteClass.table
         (wordBytes, singlePunct) = ScanTables.plainTables
         self.fastPath = fastPath
+        self.scalarKernels = scalarKernels
         self.buffer = buffer
         out = buffer.base
         capacity = buffer.capacity
     }
 
-    /// FNV-1a over `p[a..<b]`, finished: the term hash of bytes that need no normalizing.
+    /// The term hash of `p[a..<b]`, bytes that need no normalizing.
     func rawHash(_ a: Int, _ b: Int) -> UInt64 {
-        var h = TermHash.fnvOffset
-        for j in a..<b { h = TermHash.step(h, p[j]) }
-        return TermHash.fmix64(h)
+        var h = TermHasher()
+        for j in a..<b { h.append(p[j]) }
+        return h.finish()
+    }
+
+    /// The word-byte classes of the 16 bytes from `j`, reading nothing past the end: bytes past
+    /// it are zero (a byte in no class). Near the end the last 16 bytes are classified and
+    /// shifted down.
+    @inline(__always)
+    func block16(_ j: Int) -> WordBlock {
+        let base = p.baseAddress!
+        if j &+ 16 <= n { return WordBytes.block(base + j, scalar: scalarKernels) }
+        guard j < n else { return WordBlock(word: 0, upper: 0, digit: 0, lo: 0, hi: 0) }
+        if n >= 16 { return WordBytes.block(base + (n &- 16), scalar: scalarKernels).dropping(j &- (n &- 16)) }
+        return shortBlock(j)
+    }
+
+    /// `block16` of a text shorter than 16 bytes: its tail copied into zeroed bytes.
+    @inline(never)
+    func shortBlock(_ j: Int) -> WordBlock {
+        var bytes: (UInt64, UInt64) = (0, 0)
+        return withUnsafeMutableBytes(of: &bytes) { raw in
+            for k in 0..<(n &- j) { raw[k] = p[j &+ k] }
+            return WordBytes.block(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), scalar: scalarKernels)
+        }
+    }
+
+    /// True when a URL prefix (`http://`, `https://`, `www.`, any case) starts the eight bytes
+    /// `w` (as `startsURL` tests byte by byte: each byte OR 0x20 against the lower-case prefix).
+    @inline(__always)
+    static func startsURL(_ w: UInt64) -> Bool {
+        let l = w | 0x2020_2020_2020_2020
+        return l & 0x00FF_FFFF_FFFF_FFFF == 0x2F_2F3A_7074_7468      // "http://"
+            || l == 0x2F2F_3A73_7074_7468                          // "https://"
+            || l & 0xFFFF_FFFF == 0x2E77_7777                      // "www."
     }
 
     @inline(__always) func cls(_ j: Int) -> ByteClass {
@@ -361,44 +406,87 @@ private struct Scanner {
 
     /// The plain ASCII word starting at `start` (a letter or digit): where it ends, its kind,
     /// flags and term hash; nil when it continues with a byte that needs the general rules.
+    ///
+    /// Sixteen bytes at a time: `WordBytes` classifies them (SSE2), the first byte that is not
+    /// a letter or digit ends the word (the lowest zero bit of the word mask), and the
+    /// lower-cased, masked chunks go straight into `TermHash.absorb`: no loop or branch per
+    /// byte. A word shorter than 16 bytes (nearly all) takes no loop at all.
     @inline(__always)
     func plainWord(at start: Int) -> (end: Int, kind: TokenKind, flags: TokenFlags, hash: UInt64)? {
+        let b = block16(start)
+        let stop = ~b.word & 0xFFFF
+        guard stop != 0 else { return longPlainWord(at: start) }
+        // 1...15 bytes: the byte at `start` is a letter or digit.
+        let length = stop.trailingZeroBitCount
+        let inWord: UInt32 = (1 &<< UInt32(length)) &- 1
+        let bits = UInt64(truncatingIfNeeded: length) &* 8
+        if let refused = Self.refuses(next: UInt8(truncatingIfNeeded: length < 8 ? b.lo &>> bits : b.hi &>> (bits &- 64)),
+                                      digits: b.digit & inWord != 0) { return refused }
+        let first = TermHash.absorb(0, chunk: b.lo & (~0 &>> (64 &- min(bits, 64))))
+        let hash = length > 8
+            ? TermHash.finish(TermHash.absorb(first, chunk: b.hi & (~0 &>> (128 &- bits))), count: length)
+            : TermHash.finish(first, count: length)
+        let upper = b.upper & inWord, letters = b.word & ~b.digit & inWord
+        return (start &+ length, letters != 0 ? .word : .number,
+                Self.flags(firstUpper: upper & 1 != 0, manyUpper: upper & (upper &- 1) != 0, lower: letters & ~upper != 0), hash)
+    }
+
+    /// Nil when a plain word may end before `next`; `.some(nil)` when `next` continues the word
+    /// by the general rules (an apostrophe, a hyphen, non-ASCII, or `.`/`,` after digits).
+    @inline(__always)
+    static func refuses(next: UInt8, digits: Bool) -> (end: Int, kind: TokenKind, flags: TokenFlags, hash: UInt64)?? {
+        if next == 0x27 || next == 0x2D || next >= 0x80 { return .some(nil) }
+        if next == 0x2C || next == 0x2E, digits { return .some(nil) }
+        return nil
+    }
+
+    /// A plain word's flags: capitalized when its first byte is upper case; all capitals with
+    /// two or more upper-case letters and no lower-case one.
+    @inline(__always)
+    static func flags(firstUpper: Bool, manyUpper: Bool, lower: Bool) -> TokenFlags {
+        var flags: TokenFlags = firstUpper ? [.capitalized] : []
+        if manyUpper, !lower { flags.insert(.allCaps) }
+        return flags
+    }
+
+    /// `plainWord` for a word of 16 bytes or more: a block per loop.
+    @inline(never)
+    func longPlainWord(at start: Int) -> (end: Int, kind: TokenKind, flags: TokenFlags, hash: UInt64)? {
         var j = start
-        // Per byte one table entry: the lower-cased byte, and its class bit above it (0x100
-        // lower, 0x200 upper, 0x400 digit; 0 for a byte that ends the run). The classes are
-        // OR-ed together and FNV-1a runs over the lower-cased bytes.
-        var seen: UInt16 = 0
-        var h = TermHash.fnvOffset
-        while j < n {
-            let e = wordBytes[Int(p[j])]
-            if e == 0 { break }
-            seen |= e
-            h = TermHash.step(h, UInt8(truncatingIfNeeded: e))
-            j &+= 1
-        }
-        if j < n {
-            switch p[j] {
-            case 0x27, 0x2D, 0x80...: return nil
-            case 0x2C where seen & 0x400 != 0, 0x2E where seen & 0x400 != 0: return nil
-            default: break
+        var h: UInt64 = 0
+        var firstUpper = false
+        var manyUpper = false
+        var upperSeen: UInt32 = 0, lower: UInt32 = 0, digit: UInt32 = 0
+        while true {
+            let b = block16(j)
+            let stop = ~b.word & 0xFFFF
+            let length = stop == 0 ? 16 : stop.trailingZeroBitCount
+            let inWord: UInt32 = (1 &<< UInt32(length)) &- 1
+            let u = b.upper & inWord
+            if j == start { firstUpper = u & 1 != 0 }
+            manyUpper = manyUpper || u & (u &- 1) != 0 || (upperSeen != 0 && u != 0)
+            upperSeen |= u
+            lower |= b.word & ~b.digit & ~b.upper & inWord
+            digit |= b.digit & inWord
+            let bits = UInt64(truncatingIfNeeded: length) &* 8
+            if length > 0 { h = TermHash.absorb(h, chunk: b.lo & (~0 &>> (64 &- min(bits, 64)))) }
+            if length > 8 { h = TermHash.absorb(h, chunk: b.hi & (~0 &>> (128 &- bits))) }
+            j &+= length
+            if length < 16 {
+                if let refused = Self.refuses(next: UInt8(truncatingIfNeeded: length < 8 ? b.lo &>> bits : b.hi &>> (bits &- 64)),
+                                              digits: digit != 0) { return refused }
+                break
             }
         }
-        var flags: TokenFlags = []
-        if wordBytes[Int(p[start])] & 0x200 != 0 { flags.insert(.capitalized) }
-        // All capitals needs two or more of them and no lower case: counted only then (rare).
-        if seen & 0x300 == 0x200 {
-            var upper = 0
-            for k in start..<j where wordBytes[Int(p[k])] & 0x200 != 0 { upper += 1 }
-            if upper >= 2 { flags.insert(.allCaps) }
-        }
-        return (j, seen & 0x700 == 0x400 ? .number : .word, flags, TermHash.fmix64(h))
+        return (j, upperSeen | lower != 0 ? .word : .number, Self.flags(firstUpper: firstUpper, manyUpper: manyUpper, lower: lower != 0),
+                TermHash.finish(h, count: j &- start))
     }
 
     /// Consumes ASCII spaces, plain ASCII words (`plainWord`) and lone punctuation marks from
     /// `i`, with the scanner's position, character count and output in locals (registers)
     /// rather than in the struct; returns at the first byte it leaves to the general rules
-    /// (other white space, runs of punctuation, `@`, non-ASCII, a word starting with h or w
-    /// (maybe a URL), a word `plainWord` declines), or at the end.
+    /// (other white space, runs of punctuation, `@`, non-ASCII, a URL, a word `plainWord`
+    /// declines), or at the end.
     @inline(__always)
     mutating func scanPlainRun() {
         var i = self.i, chars = self.chars, count = self.count
@@ -418,8 +506,9 @@ private struct Scanner {
                 chars &+= 1
                 continue
             }
+            // Every URL prefix starts with h or w.
             let lowered = b | 0x20
-            if lowered == 0x68 || lowered == 0x77 { return }
+            if lowered == 0x68 || lowered == 0x77, Self.startsURL(block16(i).lo) { return }
             guard let w = plainWord(at: i) else { return }
             let length = w.end &- i
             Self.append(w.kind, i, w.end, chars, chars &+ length, hash: w.hash, flags: w.flags,
@@ -452,7 +541,7 @@ private struct Scanner {
         var lower = 0
         var digits = 0
         var other = 0
-        var h = TermHash.fnvOffset
+        var h = TermHasher()
         var j = a
         while j < b {
             let byte = p[j]
@@ -460,35 +549,35 @@ private struct Scanner {
             case .upper:
                 upper += 1
                 if j == a { flags.insert(.capitalized) }
-                h = TermHash.step(h, byte | 0x20)
+                h.append(byte | 0x20)
             case .lower:
                 lower += 1
-                h = TermHash.step(h, byte)
+                h.append(byte)
             case .digit:
                 digits += 1
-                h = TermHash.step(h, byte)
+                h.append(byte)
             case .hyphen:
                 flags.insert(.hyphenated)
-                h = TermHash.step(h, byte)
+                h.append(byte)
             default:
                 if byte == 0xE2, j + 2 < b, p[j + 1] == 0x80, p[j + 2] == 0x99 || p[j + 2] == 0x98 {
-                    h = TermHash.step(h, 0x27)
+                    h.append(0x27)
                     j += 3
                     continue
                 }
                 if byte == 0x2C || byte == 0x2E {
-                    h = TermHash.step(h, byte)
+                    h.append(byte)
                     j += 1
                     continue
                 }
                 if byte != 0x27 { other += 1 }
-                h = TermHash.step(h, byte)
+                h.append(byte)
             }
             j += 1
         }
         if upper >= 2, lower == 0, other == 0 { flags.insert(.allCaps) }
         let kind: TokenKind = clitic ? .clitic : (digits > 0 && upper + lower + other == 0 ? .number : .word)
-        emit(kind, a, b, ca, cb, hash: TermHash.fmix64(h), flags: flags)
+        emit(kind, a, b, ca, cb, hash: h.finish(), flags: flags)
     }
 
     mutating func scanURL() {

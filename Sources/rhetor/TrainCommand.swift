@@ -8,7 +8,7 @@ struct Train: ParsableCommand {
     @Option(help: "The shared data directory (default: $RHETOR_DATA or ../shared/data).") var data: String?
     @Option(help: "The lexicon directory (default: lexicons/).") var lexicons: String?
     @Option(help: "Where to write the model.") var out: String = DataLocator.defaultModel
-    @Option(help: "Model version to record.") var version: String = "2.1.0"
+    @Option(help: "Model version to record.") var version: String = "2.2.0"
     @Option(help: "Training epochs.") var epochs: Int = 6
     @Option(help: "log2 of hashed feature buckets.") var bits: Int = 18
     @Option(name: .customLong("set-weight"), help: "Override a set's training weight: NAME=WEIGHT (0 leaves it out).") var setWeights: [String] = []

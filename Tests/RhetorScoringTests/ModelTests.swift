@@ -24,14 +24,14 @@ import Testing
     @Test func extractorUsesTheSpecifiedNgramBuckets() throws {
         let model = try Repo.defaultModel()
         #expect(model.manifest.features.hash.bits == 18)
-        #expect(model.extractor.extract("Ri").buckets.contains(83_931))
-        #expect(model.extractor.extract("ridiculous").buckets.contains(50_844))
-        #expect(model.extractor.extract("ridiculous").buckets.contains(134_472))
-        #expect(model.extractor.extract("Not ruling").buckets.contains(138_520))
+        #expect(model.extractor.extract("Ri").buckets.contains(76_175))
+        #expect(model.extractor.extract("ridiculous").buckets.contains(238_182))
+        #expect(model.extractor.extract("ridiculous").buckets.contains(233_919))
+        #expect(model.extractor.extract("Not ruling").buckets.contains(86_188))
         let hasher = model.manifest.features.hash.hasher
-        #expect(hasher.word(TermHash.term(Array("ridiculous".utf8))) == 134_472)
-        #expect(hasher.bigram(TermHash.term(Array("not".utf8)), TermHash.term(Array("ruling".utf8))) == 138_520)
-        #expect(hasher.char(TermHash.ngramKey(Array("ous>".utf8))) == 114_179)
+        #expect(hasher.word(TermHash.term(Array("ridiculous".utf8))) == 233_919)
+        #expect(hasher.bigram(TermHash.term(Array("not".utf8)), TermHash.term(Array("ruling".utf8))) == 86_188)
+        #expect(hasher.char(TermHash.ngramKey(Array("ous>".utf8))) == 213_471)
     }
 
     @Test func hashedWeightsQuantizeToEightBitCodes() {
@@ -206,10 +206,12 @@ import Testing
         #expect(BatchScorer(model: loaded).score([s]) == BatchScorer(model: model).score([s]))
     }
 
-    /// Another format version is refused, by name; version 2 (fmix64 buckets) says to retrain.
+    /// Another format version is refused, by name; versions 2 and 3 (other term or bucket
+    /// hashes) say to retrain.
     @Test(arguments: [
-        (99, "model format version 99 is not supported (this build reads 3)"),
-        (2, "model format version 2 is not supported (this build reads 3; version 2 hashed features into other buckets: retrain it with `rhetor train`)"),
+        (99, "model format version 99 is not supported (this build reads 4)"),
+        (3, "model format version 3 is not supported (this build reads 4; version 3 hashed features into other buckets: retrain it with `rhetor train`)"),
+        (2, "model format version 2 is not supported (this build reads 4; version 2 hashed features into other buckets: retrain it with `rhetor train`)"),
     ])
     func unknownFormatVersionIsRejected(version: Int, problem: String) throws {
         let dir = try tempDir()
@@ -217,7 +219,7 @@ import Testing
             try FileManager.default.copyItem(at: Repo.model.appendingPathComponent(f), to: dir.appendingPathComponent(f))
         }
         let url = dir.appendingPathComponent("manifest.json")
-        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\" : 3", with: "\"formatVersion\" : \(version)")
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\" : 4", with: "\"formatVersion\" : \(version)")
         try text.write(to: url, atomically: true, encoding: .utf8)
         #expect(throws: DataFileError(path: url.path, line: 0, problem: problem)) {
             _ = try LinearModel.load(directory: dir, lexiconDirectory: Repo.lexicons)

@@ -123,15 +123,20 @@ func texts(_ s: String) -> [String] {
         let pieces = ["a", "B", "z", "Q", "0", "7", "'", "’", "-", ".", ",", ":", "/", "@", " ", "!", "?", "é", "\u{1F600}",
                       "http://x.y", "www.", "n't", "'s", "3,000", "2.5", "U.S.", "e-mail", "ALL", "McDonald",
                       "hello", "What", "W", "h", "\t", "\n", "{", "`", "[", "ABC1", "x9", "Extraordinarily",
-                      "\"", "(", ")", ";", "...", "$", "%", "&", "*", "~"]
+                      "\"", "(", ")", ";", "...", "$", "%", "&", "*", "~",
+                      // Words around the fast path's 8-byte chunks.
+                      "abcdefg", "abcdefgh", "ABCDEFGHI", "Internationalization", "MULTINATIONALS", "x1234567890123456"]
         var rng = SplitMix64(seed: 41)
         let fast = Tokenizer(), general = Tokenizer(plainASCIIFastPath: false)
+        // The fast path with the SWAR kernel's scalar twin (what RHETOR_SCALAR_KERNELS=1 selects).
+        let scalar = Tokenizer(plainASCIIFastPath: true, scalarKernels: true)
         var texts = ["The U.S. said it won't pay $3,000.50 for e-mail at www.example.com, ALL CAPS!", "rock'n'roll 1990s 24/7 A-1 x86-64"]
         for _ in 0..<3000 {
             texts.append((0..<Int(rng.next() % 12)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined())
         }
         for t in texts {
             #expect(fast.tokenize(t) == general.tokenize(t), "\(t)")
+            #expect(scalar.tokenize(t) == general.tokenize(t), "\(t)")
         }
         // Real news text when ../shared is beside the repository (skipped in a user's clone).
         let reuters = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -182,7 +182,7 @@ public struct LinearModel: Sendable {
             throw DataFileError(path: manifestURL.path, line: 0, problem: "format '\(manifest.format)' is not '\(ModelManifest.currentFormat)'")
         }
         guard manifest.formatVersion == ModelManifest.currentFormatVersion else {
-            throw DataFileError(path: manifestURL.path, line: 0, problem: "model format version \(manifest.formatVersion) is not supported (this build reads \(ModelManifest.currentFormatVersion)\(manifest.formatVersion == 2 ? "; version 2 hashed features into other buckets: retrain it with `rhetor train`" : ""))")
+            throw DataFileError(path: manifestURL.path, line: 0, problem: "model format version \(manifest.formatVersion) is not supported (this build reads \(ModelManifest.currentFormatVersion)\((2...3).contains(manifest.formatVersion) ? "; version \(manifest.formatVersion) hashed features into other buckets: retrain it with `rhetor train`" : ""))")
         }
         let lexicons = try LexiconSet(directory: lexiconDirectory)
         for (name, pin) in manifest.lexicons.sorted(by: { $0.key < $1.key }) {

@@ -18,9 +18,10 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var metrics: [String: Double]
 
     public static let currentFormat = "rhetor-model"
-    /// 3: buckets by multiply-shift (`TermHash.bucket`); 2 hashed them with `fmix64`, so its
-    /// weights sit in other buckets and cannot be read by this build.
-    public static let currentFormatVersion = 3
+    /// 4: term hashes eight bytes at a time (`TermHash.term`, wyhash's mix). 3 took FNV-1a per
+    /// byte and 2 also hashed buckets with `fmix64`: their weights sit in other buckets and
+    /// cannot be read by this build.
+    public static let currentFormatVersion = 4
 
     public struct Output: Codable, Sendable, Equatable {
         public var name: String

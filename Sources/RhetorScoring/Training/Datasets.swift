@@ -8,13 +8,13 @@ public enum Split: String, Sendable {
 
 /// The deterministic train/dev split of sets without an official one.
 ///
-/// A record is dev when `TermHash.term(utf8 of its text) % 100 < 15` (mirrored by
+/// A record is dev when `TermHash.splitHash(utf8 of its text) % 100 < 15` (mirrored by
 /// `scripts/derive_lexicons.py`, so lexicon weights never saw dev text).
 public enum DataSplit {
     public static let devPercent: UInt64 = 15
 
     public static func bucket(_ text: String) -> UInt64 {
-        TermHash.term(Array(text.utf8)) % 100
+        TermHash.splitHash(Array(text.utf8)) % 100
     }
 
     public static func of(_ text: String) -> Split {
