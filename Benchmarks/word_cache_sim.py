@@ -3,7 +3,7 @@
 (`WordCache` in Sources/RhetorScoring/Features/FeatureExtractor.swift) and prints hit rates.
 
 Words are what the batch scorer caches: ASCII letter/digit runs of at most 16 bytes, lower-cased,
-indexed by their term hash (FNV-1a 64 + fmix64, as `TermHash.term`) modulo the number of sets,
+indexed by their term hash (`TermHash.term`, model format 4) modulo the number of sets,
 least recently used way evicted. Sentences are those of Benchmarks/throughput.py, cycled to
 --statements (default 500,000, as the throughput run). Reads ../shared/data/corpora at run time.
 
@@ -17,15 +17,18 @@ from throughput import sentences  # noqa: E402
 M = (1 << 64) - 1
 
 
+def mum(a: int, b: int) -> int:
+    p = a * b
+    return (p >> 64) ^ (p & M)
+
+
 def term_hash(word: bytes) -> int:
-    h = 0xCBF29CE484222325
-    for b in word:
-        h = ((h ^ b) * 0x100000001B3) & M
-    h ^= h >> 33
-    h = (h * 0xFF51AFD7ED558CCD) & M
-    h ^= h >> 33
-    h = (h * 0xC4CEB9FE1A85EC53) & M
-    return h ^ (h >> 33)
+    """`TermHash.term` (models/README.md): 8-byte chunks through wyhash's mix, then the length."""
+    h = 0
+    for i in range(0, len(word), 8):
+        chunk = int.from_bytes(word[i:i + 8].ljust(8, b"\0"), "little")
+        h = mum(h ^ chunk ^ 0xA0761D6478BD642F, 0xE7037ED1A0B428DB)
+    return mum(h ^ 0xE7037ED1A0B428DB, len(word) ^ 0xA0761D6478BD642F)
 
 
 def main():

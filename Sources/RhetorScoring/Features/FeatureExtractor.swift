@@ -570,9 +570,9 @@ final class WordCache {
 
     /// 2^14 slots x 32 bytes = 512 KB, in sets of two slots (one 64-byte cache line, the most
     /// recently used word first). A replay of the 12.2M words of 500k Reuters sentences
-    /// (`Benchmarks/word_cache_sim.py`) hits 92.94 % direct-mapped, 95.85 % two-way, 96.98 %
-    /// four-way (32k slots: 95.82 / 97.95 / 98.63 %); two ways cut the misses, each ~900
-    /// instructions of n-gram hashing, by 41 %.
+    /// (`Benchmarks/word_cache_sim.py`, format-4 term hashes) hits 92.90 % direct-mapped,
+    /// 95.86 % two-way, 96.93 % four-way (32k slots: 95.87 / 97.94 / 98.62 %); two ways cut the
+    /// misses, each ~900 instructions of n-gram hashing, by 42 %.
     static let bits = 14
     static let ways = 2
     /// log2 of the number of sets.
