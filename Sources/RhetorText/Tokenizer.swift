@@ -422,13 +422,8 @@ private struct Scanner {
         let bits = UInt64(truncatingIfNeeded: length) &* 8
         if let refused = Self.refuses(next: UInt8(truncatingIfNeeded: length < 8 ? b.lo &>> bits : b.hi &>> (bits &- 64)),
                                       digits: b.digit & inWord != 0) { return refused }
-        let first = TermHash.absorb(0, chunk: b.lo & (~0 &>> (64 &- min(bits, 64))))
-        let hash = length > 8
-            ? TermHash.finish(TermHash.absorb(first, chunk: b.hi & (~0 &>> (128 &- bits))), count: length)
-            : TermHash.finish(first, count: length)
-        let upper = b.upper & inWord, letters = b.word & ~b.digit & inWord
-        return (start &+ length, letters != 0 ? .word : .number,
-                Self.flags(firstUpper: upper & 1 != 0, manyUpper: upper & (upper &- 1) != 0, lower: letters & ~upper != 0), hash)
+        let token = Self.plainToken(b, length: length)
+        return (start &+ length, token.kind, token.flags, token.hash)
     }
 
     /// Nil when a plain word may end before `next`; `.some(nil)` when `next` continues the word
@@ -447,6 +442,77 @@ private struct Scanner {
         var flags: TokenFlags = firstUpper ? [.capitalized] : []
         if manyUpper, !lower { flags.insert(.allCaps) }
         return flags
+    }
+
+    /// A plain ASCII word that ends in an ASCII-apostrophe clitic (`'s`, `'re`, `'ve`, `'ll`,
+    /// `'d`, `'m`, or `n't`) followed by a byte that ends the word: the two tokens `scanWord`
+    /// splits it into (the word is `start..<split`, the clitic `split..<end`), read from one
+    /// 16-byte block. Nil for anything else, which the general rules then take.
+    @inline(never)
+    func plainClitic(at start: Int) -> (split: Int, end: Int, word: (kind: TokenKind, flags: TokenFlags, hash: UInt64),
+                                        clitic: (flags: TokenFlags, hash: UInt64))? {
+        let b = block16(start)
+        let stop = ~b.word & 0xFFFF
+        // The apostrophe, with room in the block for up to two letters and the byte after them.
+        let apostrophe = stop.trailingZeroBitCount
+        guard apostrophe <= 12, Self.byte(b, apostrophe) == 0x27 else { return nil }
+        let letters = (b.word & ~b.digit) &>> UInt32(apostrophe &+ 1)
+        let suffix = (~letters).trailingZeroBitCount
+        guard suffix == 1 || suffix == 2 else { return nil }
+        let after = apostrophe &+ 1 &+ suffix
+        // The byte after the clitic ends the word: not a letter or digit (checked: `suffix`
+        // counted letters and a digit would continue the word), apostrophe, hyphen or non-ASCII.
+        let next = Self.byte(b, after)
+        guard b.word & (1 &<< UInt32(after)) == 0, next != 0x27, next != 0x2D, next < 0x80 else { return nil }
+        let first = Self.byte(b, apostrophe &+ 1), second = suffix == 2 ? Self.byte(b, apostrophe &+ 2) : 0
+        let split: Int
+        switch (first, second) {
+        case (0x73, 0), (0x64, 0), (0x6D, 0), (0x72, 0x65), (0x76, 0x65), (0x6C, 0x6C):   // s d m re ve ll
+            split = apostrophe
+        case (0x74, 0) where apostrophe >= 2 && Self.byte(b, apostrophe &- 1) == 0x6E:     // n't
+            split = apostrophe &- 1
+        default:
+            return nil
+        }
+        let word = Self.plainToken(b, length: split)
+        let cliticLength = after &- split
+        let inClitic: UInt32 = ((1 &<< UInt32(cliticLength)) &- 1) &<< UInt32(split)
+        let upper = (b.upper & inClitic) &>> UInt32(split)
+        let lower = (b.word & ~b.digit & ~b.upper & inClitic) != 0
+        let chunk = Self.bytes(b, from: split, count: cliticLength)
+        return (start &+ split, start &+ after, word,
+                (Self.flags(firstUpper: upper & 1 != 0, manyUpper: upper & (upper &- 1) != 0, lower: lower),
+                 TermHash.finish(TermHash.absorb(0, chunk: chunk), count: cliticLength)))
+    }
+
+    /// Byte `k` (0...15) of a block, lower-cased.
+    @inline(__always)
+    static func byte(_ b: WordBlock, _ k: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: k < 8 ? b.lo &>> UInt64(8 &* k) : b.hi &>> UInt64(8 &* (k &- 8)))
+    }
+
+    /// `count` (1...7) lower-cased bytes of a block from `from` (with `from + count <= 16`),
+    /// little-endian.
+    @inline(__always)
+    static func bytes(_ b: WordBlock, from: Int, count: Int) -> UInt64 {
+        let s = UInt64(truncatingIfNeeded: from) &* 8
+        let window = s == 0 ? b.lo : (s >= 64 ? b.hi &>> (s &- 64) : (b.lo &>> s) | (b.hi &<< (64 &- s)))
+        return window & (~0 &>> (64 &- UInt64(truncatingIfNeeded: count) &* 8))
+    }
+
+    /// The kind, flags and term hash of the plain word made of a block's first `length` (1...15)
+    /// bytes, all ASCII letters and digits.
+    @inline(__always)
+    static func plainToken(_ b: WordBlock, length: Int) -> (kind: TokenKind, flags: TokenFlags, hash: UInt64) {
+        let inWord: UInt32 = (1 &<< UInt32(length)) &- 1
+        let bits = UInt64(truncatingIfNeeded: length) &* 8
+        let first = TermHash.absorb(0, chunk: b.lo & (~0 &>> (64 &- min(bits, 64))))
+        let hash = length > 8
+            ? TermHash.finish(TermHash.absorb(first, chunk: b.hi & (~0 &>> (128 &- bits))), count: length)
+            : TermHash.finish(first, count: length)
+        let upper = b.upper & inWord, letters = b.word & ~b.digit & inWord
+        return (letters != 0 ? .word : .number,
+                flags(firstUpper: upper & 1 != 0, manyUpper: upper & (upper &- 1) != 0, lower: letters & ~upper != 0), hash)
     }
 
     /// `plainWord` for a word of 16 bytes or more: a block per loop.
@@ -509,7 +575,18 @@ private struct Scanner {
             // Every URL prefix starts with h or w.
             let lowered = b | 0x20
             if lowered == 0x68 || lowered == 0x77, Self.startsURL(block16(i).lo) { return }
-            guard let w = plainWord(at: i) else { return }
+            guard let w = plainWord(at: i) else {
+                // A contraction (`company's`, `don't`): both tokens here, or the general rules.
+                guard let c = plainClitic(at: i) else { return }
+                Self.append(c.word.kind, i, c.split, chars, chars &+ (c.split &- i), hash: c.word.hash, flags: c.word.flags,
+                            to: buffer, out: &out, count: &count, capacity: &capacity)
+                chars &+= c.split &- i
+                Self.append(.clitic, c.split, c.end, chars, chars &+ (c.end &- c.split), hash: c.clitic.hash, flags: c.clitic.flags,
+                            to: buffer, out: &out, count: &count, capacity: &capacity)
+                chars &+= c.end &- c.split
+                i = c.end
+                continue
+            }
             let length = w.end &- i
             Self.append(w.kind, i, w.end, chars, chars &+ length, hash: w.hash, flags: w.flags,
                         to: buffer, out: &out, count: &count, capacity: &capacity)
