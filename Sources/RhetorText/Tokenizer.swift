@@ -414,16 +414,25 @@ private struct Scanner {
     @inline(__always)
     func plainWord(at start: Int) -> (end: Int, kind: TokenKind, flags: TokenFlags, hash: UInt64)? {
         let b = block16(start)
-        let stop = ~b.word & 0xFFFF
+        let stop = ~Self.joined(b) & 0xFFFF
         guard stop != 0 else { return longPlainWord(at: start) }
         // 1...15 bytes: the byte at `start` is a letter or digit.
         let length = stop.trailingZeroBitCount
-        let inWord: UInt32 = (1 &<< UInt32(length)) &- 1
         let bits = UInt64(truncatingIfNeeded: length) &* 8
+        // A separator in the block's last byte may still join digits: the general rules decide.
         if let refused = Self.refuses(next: UInt8(truncatingIfNeeded: length < 8 ? b.lo &>> bits : b.hi &>> (bits &- 64)),
-                                      digits: b.digit & inWord != 0) { return refused }
+                                      digits: length == 15 && b.digit & (1 &<< 14) != 0) { return refused }
         let token = Self.plainToken(b, length: length)
         return (start &+ length, token.kind, token.flags, token.hash)
+    }
+
+    /// The bytes of a block that a word run over, as `scanWord`'s rules join them: letters and
+    /// digits, `.` or `,` between two digits (`3,000.50`), and `-` before a letter or digit
+    /// (`e-mail`). A hyphen before the block's end or before a non-ASCII letter is not joined
+    /// here (the caller refuses a word that stops at one).
+    @inline(__always)
+    static func joined(_ b: WordBlock) -> UInt32 {
+        b.word | (b.separator & (b.digit &<< 1) & (b.digit &>> 1)) | (b.hyphen & (b.word &>> 1))
     }
 
     /// Nil when a plain word may end before `next`; `.some(nil)` when `next` continues the word
@@ -501,7 +510,7 @@ private struct Scanner {
     }
 
     /// The kind, flags and term hash of the plain word made of a block's first `length` (1...15)
-    /// bytes, all ASCII letters and digits.
+    /// bytes: ASCII letters and digits, and the separators and hyphens `joined` takes.
     @inline(__always)
     static func plainToken(_ b: WordBlock, length: Int) -> (kind: TokenKind, flags: TokenFlags, hash: UInt64) {
         let inWord: UInt32 = (1 &<< UInt32(length)) &- 1
@@ -511,8 +520,9 @@ private struct Scanner {
             ? TermHash.finish(TermHash.absorb(first, chunk: b.hi & (~0 &>> (128 &- bits))), count: length)
             : TermHash.finish(first, count: length)
         let upper = b.upper & inWord, letters = b.word & ~b.digit & inWord
-        return (letters != 0 ? .word : .number,
-                flags(firstUpper: upper & 1 != 0, manyUpper: upper & (upper &- 1) != 0, lower: letters & ~upper != 0), hash)
+        var flags = flags(firstUpper: upper & 1 != 0, manyUpper: upper & (upper &- 1) != 0, lower: letters & ~upper != 0)
+        if b.hyphen & inWord != 0 { flags.insert(.hyphenated) }
+        return (letters != 0 ? .word : .number, flags, hash)
     }
 
     /// `plainWord` for a word of 16 bytes or more: a block per loop.

@@ -9,14 +9,20 @@ public struct WordBlock: Sendable, Equatable {
     public var upper: UInt32
     /// `0`...`9`.
     public var digit: UInt32
+    /// `.` and `,` (they join digits into one number).
+    public var separator: UInt32
+    /// `-` (it joins the parts of a hyphenated word).
+    public var hyphen: UInt32
     public var lo: UInt64
     public var hi: UInt64
 
     @inlinable
-    public init(word: UInt32, upper: UInt32, digit: UInt32, lo: UInt64, hi: UInt64) {
+    public init(word: UInt32, upper: UInt32, digit: UInt32, separator: UInt32 = 0, hyphen: UInt32 = 0, lo: UInt64, hi: UInt64) {
         self.word = word
         self.upper = upper
         self.digit = digit
+        self.separator = separator
+        self.hyphen = hyphen
         self.lo = lo
         self.hi = hi
     }
@@ -34,7 +40,8 @@ public struct WordBlock: Sendable, Equatable {
             lo = (self.lo &>> (8 &* s)) | (self.hi &<< (64 &- 8 &* s))
             hi = self.hi &>> (8 &* s)
         }
-        return WordBlock(word: word &>> UInt32(d), upper: upper &>> UInt32(d), digit: digit &>> UInt32(d), lo: lo, hi: hi)
+        let k = UInt32(d)
+        return WordBlock(word: word &>> k, upper: upper &>> k, digit: digit &>> k, separator: separator &>> k, hyphen: hyphen &>> k, lo: lo, hi: hi)
     }
 }
 
@@ -55,7 +62,7 @@ public enum WordBytes {
     @inlinable @inline(__always)
     public static func blockSIMD(_ p: UnsafePointer<UInt8>) -> WordBlock {
         let b = rhetor_word_block16(p)
-        return WordBlock(word: b.word, upper: b.upper, digit: b.digit, lo: b.lo, hi: b.hi)
+        return WordBlock(word: b.word, upper: b.upper, digit: b.digit, separator: b.separator, hyphen: b.hyphen, lo: b.lo, hi: b.hi)
     }
 
     /// The scalar twin of `blockSIMD`: one byte at a time.
@@ -75,6 +82,10 @@ public enum WordBytes {
             case 0x30...0x39:
                 b.word |= 1 << UInt32(k)
                 b.digit |= 1 << UInt32(k)
+            case 0x2C, 0x2E:
+                b.separator |= 1 << UInt32(k)
+            case 0x2D:
+                b.hyphen |= 1 << UInt32(k)
             default:
                 break
             }

@@ -12,7 +12,7 @@ import Testing
     /// Every byte value in every lane, the other lanes filled with each of a few neighbours of
     /// the class boundaries.
     @Test func everyByteInEveryLane() {
-        for fill: UInt8 in [0x00, 0x20, 0x2F, 0x30, 0x39, 0x3A, 0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0x7F, 0x80, 0xC3, 0xFF] {
+        for fill: UInt8 in [0x00, 0x20, 0x2C, 0x2D, 0x2E, 0x2F, 0x30, 0x39, 0x3A, 0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0x7F, 0x80, 0xC3, 0xFF] {
             for k in 0..<16 {
                 for b in 0...255 {
                     var bytes = [UInt8](repeating: fill, count: 16)
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func droppingShiftsMasksAndBytes() {
-        let bytes = Array("Ab1 cD-Ef9 GHIjk".utf8)
+        let bytes = Array("Ab1 cD-Ef9 3,4.5".utf8)
         let whole = bytes.withUnsafeBufferPointer { WordBytes.blockScalar($0.baseAddress!) }
         for d in 1..<16 {
             let tail = Array(bytes[d...]) + [UInt8](repeating: 0, count: d)
@@ -61,6 +61,8 @@ import Testing
             if cls == .upper || cls == .lower || cls == .digit { b.word |= 1 << UInt32(k) }
             if cls == .upper { b.upper |= 1 << UInt32(k) }
             if cls == .digit { b.digit |= 1 << UInt32(k) }
+            if c == 0x2C || c == 0x2E { b.separator |= 1 << UInt32(k) }
+            if cls == .hyphen { b.hyphen |= 1 << UInt32(k) }
             let l = UInt64(cls == .upper ? c | 0x20 : c)
             if k < 8 { b.lo |= l << UInt64(8 * k) } else { b.hi |= l << UInt64(8 * (k - 8)) }
         }

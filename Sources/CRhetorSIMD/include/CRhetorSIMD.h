@@ -18,6 +18,10 @@ typedef struct {
     uint32_t upper;
     /// `0`-`9`.
     uint32_t digit;
+    /// `.` and `,` (inside numbers).
+    uint32_t separator;
+    /// `-` (inside hyphenated words).
+    uint32_t hyphen;
     /// The 16 bytes with `A`-`Z` lower-cased, little-endian: bytes 0-7 and 8-15.
     uint64_t lo;
     uint64_t hi;
@@ -46,16 +50,20 @@ static inline __attribute__((always_inline)) rhetor_word_block rhetor_word_block
     b.word = (uint32_t)_mm_movemask_epi8(_mm_or_si128(letter, digit));
     b.upper = (uint32_t)_mm_movemask_epi8(upper);
     b.digit = (uint32_t)_mm_movemask_epi8(digit);
+    b.separator = (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x2E)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x2C))));
+    b.hyphen = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x2D)));
     b.lo = (uint64_t)_mm_cvtsi128_si64(lowered);
     b.hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(lowered, lowered));
 #else
-    b.word = 0; b.upper = 0; b.digit = 0; b.lo = 0; b.hi = 0;
+    b.word = 0; b.upper = 0; b.digit = 0; b.separator = 0; b.hyphen = 0; b.lo = 0; b.hi = 0;
     for (int k = 0; k < 16; k++) {
         uint8_t c = p[k];
         int isUpper = c >= 0x41 && c <= 0x5A, isLower = c >= 0x61 && c <= 0x7A, isDigit = c >= 0x30 && c <= 0x39;
         b.word |= (uint32_t)(isUpper || isLower || isDigit) << k;
         b.upper |= (uint32_t)isUpper << k;
         b.digit |= (uint32_t)isDigit << k;
+        b.separator |= (uint32_t)(c == 0x2E || c == 0x2C) << k;
+        b.hyphen |= (uint32_t)(c == 0x2D) << k;
         uint64_t l = (uint64_t)(isUpper ? (c | 0x20) : c);
         if (k < 8) b.lo |= l << (8 * k); else b.hi |= l << (8 * (k - 8));
     }
