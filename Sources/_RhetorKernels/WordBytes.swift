@@ -57,7 +57,7 @@ public enum WordBytes {
     }
 
     /// True when `blockSIMD` is SSE2 code on this build (x86-64), not the header's portable loop.
-    public static var blockIsSIMD: Bool { rhetor_word_block16_is_simd() != 0 }
+    public static var usesSSE2: Bool { rhetor_word_block16_is_simd() != 0 }
 
     @inlinable @inline(__always)
     public static func blockSIMD(_ p: UnsafePointer<UInt8>) -> WordBlock {

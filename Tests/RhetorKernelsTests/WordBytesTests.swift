@@ -5,7 +5,7 @@ import Testing
 @Suite struct WordBytesTests {
     @Test func kernelIsSIMDOnX86() {
         #if arch(x86_64)
-        #expect(WordBytes.blockIsSIMD)
+        #expect(WordBytes.usesSSE2)
         #endif
     }
 

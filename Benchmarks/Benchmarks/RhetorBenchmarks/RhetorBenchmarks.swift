@@ -60,6 +60,26 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("ByteScan.asciiPrefix.scalar", configuration: .init(scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.asciiPrefixScalar($0)) } }
     }
+    // The tokenizer's 16-byte word classifier (SSE2 via CRhetorSIMD) against its scalar twin:
+    // one block at every 16th byte of the MiB.
+    Benchmark("WordBytes.block.SIMD", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            text.withUnsafeBufferPointer { p in
+                var acc: UInt32 = 0
+                for i in stride(from: 0, to: p.count - 16, by: 16) { acc &+= WordBytes.blockSIMD(p.baseAddress! + i).word }
+                blackHole(acc)
+            }
+        }
+    }
+    Benchmark("WordBytes.block.scalar", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            text.withUnsafeBufferPointer { p in
+                var acc: UInt32 = 0
+                for i in stride(from: 0, to: p.count - 16, by: 16) { acc &+= WordBytes.blockScalar(p.baseAddress! + i).word }
+                blackHole(acc)
+            }
+        }
+    }
 
     // The lexicon lookup on its own: longest phrase match at every token of the statements.
     var allTokens: [Token] = []
