@@ -418,10 +418,8 @@ private struct Scanner {
         guard stop != 0 else { return longPlainWord(at: start) }
         // 1...15 bytes: the byte at `start` is a letter or digit.
         let length = stop.trailingZeroBitCount
-        let bits = UInt64(truncatingIfNeeded: length) &* 8
         // A separator in the block's last byte may still join digits: the general rules decide.
-        if let refused = Self.refuses(next: UInt8(truncatingIfNeeded: length < 8 ? b.lo &>> bits : b.hi &>> (bits &- 64)),
-                                      digits: length == 15 && b.digit & (1 &<< 14) != 0) { return refused }
+        if let refused = Self.refuses(next: Self.byte(b, length), digits: length == 15 && b.digit & (1 &<< 14) != 0) { return refused }
         let token = Self.plainToken(b, length: length)
         return (start &+ length, token.kind, token.flags, token.hash)
     }
@@ -549,8 +547,7 @@ private struct Scanner {
             if length > 8 { h = TermHash.absorb(h, chunk: b.hi & (~0 &>> (128 &- bits))) }
             j &+= length
             if length < 16 {
-                if let refused = Self.refuses(next: UInt8(truncatingIfNeeded: length < 8 ? b.lo &>> bits : b.hi &>> (bits &- 64)),
-                                              digits: digit != 0) { return refused }
+                if let refused = Self.refuses(next: Self.byte(b, length), digits: digit != 0) { return refused }
                 break
             }
         }
