@@ -419,7 +419,7 @@ private struct Scanner {
         // 1...15 bytes: the byte at `start` is a letter or digit.
         let length = stop.trailingZeroBitCount
         // A separator in the block's last byte may still join digits: the general rules decide.
-        if let refused = Self.refuses(next: Self.byte(b, length), digits: length == 15 && b.digit & (1 &<< 14) != 0) { return refused }
+        if Self.mayContinue(next: Self.byte(b, length), afterDigit: length == 15 && b.digit & (1 &<< 14) != 0) { return nil }
         let token = Self.plainToken(b, length: length)
         return (start &+ length, token.kind, token.flags, token.hash)
     }
@@ -427,19 +427,18 @@ private struct Scanner {
     /// The bytes of a block that a word run over, as `scanWord`'s rules join them: letters and
     /// digits, `.` or `,` between two digits (`3,000.50`), and `-` before a letter or digit
     /// (`e-mail`). A hyphen before the block's end or before a non-ASCII letter is not joined
-    /// here (the caller refuses a word that stops at one).
+    /// here (`mayContinue` hands a word that stops at one to the general rules).
     @inline(__always)
     static func joined(_ b: WordBlock) -> UInt32 {
         b.word | (b.separator & (b.digit &<< 1) & (b.digit &>> 1)) | (b.hyphen & (b.word &>> 1))
     }
 
-    /// Nil when a plain word may end before `next`; `.some(nil)` when `next` continues the word
-    /// by the general rules (an apostrophe, a hyphen, non-ASCII, or `.`/`,` after digits).
+    /// True when `next`, the byte a plain word stops at, may continue the word by the general
+    /// rules (an apostrophe, a hyphen, non-ASCII, or `.`/`,` when `afterDigit`): the plain path
+    /// then leaves the word to them.
     @inline(__always)
-    static func refuses(next: UInt8, digits: Bool) -> (end: Int, kind: TokenKind, flags: TokenFlags, hash: UInt64)?? {
-        if next == 0x27 || next == 0x2D || next >= 0x80 { return .some(nil) }
-        if next == 0x2C || next == 0x2E, digits { return .some(nil) }
-        return nil
+    static func mayContinue(next: UInt8, afterDigit: Bool) -> Bool {
+        next == 0x27 || next == 0x2D || next >= 0x80 || ((next == 0x2C || next == 0x2E) && afterDigit)
     }
 
     /// A plain word's flags: capitalized when its first byte is upper case; all capitals with
@@ -547,7 +546,7 @@ private struct Scanner {
             if length > 8 { h = TermHash.absorb(h, chunk: b.hi & (~0 &>> (128 &- bits))) }
             j &+= length
             if length < 16 {
-                if let refused = Self.refuses(next: Self.byte(b, length), digits: digit != 0) { return refused }
+                if Self.mayContinue(next: Self.byte(b, length), afterDigit: digit != 0) { return nil }
                 break
             }
         }
