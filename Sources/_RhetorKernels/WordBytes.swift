@@ -56,13 +56,24 @@ public enum WordBytes {
         scalar ? blockScalar(p) : blockSIMD(p)
     }
 
-    /// True when `blockSIMD` is SSE2 code on this build (x86-64), not the header's portable loop.
-    public static var usesSSE2: Bool { rhetor_word_block16_is_simd() != 0 }
+    /// True when `blockSIMD` is SSE2 code on this build (x86-64), not the scalar twin.
+    public static var usesSSE2: Bool {
+        #if arch(x86_64)
+        true
+        #else
+        false
+        #endif
+    }
 
+    /// SSE2 on x86-64 (every x86-64 CPU has it); elsewhere the scalar twin.
     @inlinable @inline(__always)
     public static func blockSIMD(_ p: UnsafePointer<UInt8>) -> WordBlock {
+        #if arch(x86_64)
         let b = rhetor_word_block16(p)
         return WordBlock(word: b.word, upper: b.upper, digit: b.digit, separator: b.separator, hyphen: b.hyphen, lo: b.lo, hi: b.hi)
+        #else
+        blockScalar(p)
+        #endif
     }
 
     /// The scalar twin of `blockSIMD`: one byte at a time.

@@ -3,7 +3,7 @@
 
 /// SIMD kernels Swift has no spelling for (it has no movemask), as static inline functions the
 /// Swift compiler inlines into its callers (clang compiles them into the calling module). Each
-/// kernel has a plain scalar twin in `_RhetorKernels`.
+/// kernel has a plain scalar twin in `_RhetorKernels`, which also serves builds without SSE2.
 
 #include <stdint.h>
 #if defined(__SSE2__)
@@ -27,20 +27,11 @@ typedef struct {
     uint64_t hi;
 } rhetor_word_block;
 
-/// 1 when `rhetor_word_block16` runs SSE2 code on this build, 0 when it is the portable loop.
-static inline int rhetor_word_block16_is_simd(void) {
 #if defined(__SSE2__)
-    return 1;
-#else
-    return 0;
-#endif
-}
-
 /// Classifies the 16 bytes at `p` (all readable) with SSE2: signed byte compares, so bytes
 /// 0x80-0xFF (negative) fall in no class; `movemask` gathers each lane's top bit.
 static inline __attribute__((always_inline)) rhetor_word_block rhetor_word_block16(const uint8_t *p) {
     rhetor_word_block b;
-#if defined(__SSE2__)
     __m128i v = _mm_loadu_si128((const __m128i *)p);
     __m128i y = _mm_or_si128(v, _mm_set1_epi8(0x20));
     __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(y, _mm_set1_epi8(0x60)), _mm_cmplt_epi8(y, _mm_set1_epi8(0x7B)));
@@ -54,21 +45,8 @@ static inline __attribute__((always_inline)) rhetor_word_block rhetor_word_block
     b.hyphen = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x2D)));
     b.lo = (uint64_t)_mm_cvtsi128_si64(lowered);
     b.hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(lowered, lowered));
-#else
-    b.word = 0; b.upper = 0; b.digit = 0; b.separator = 0; b.hyphen = 0; b.lo = 0; b.hi = 0;
-    for (int k = 0; k < 16; k++) {
-        uint8_t c = p[k];
-        int isUpper = c >= 0x41 && c <= 0x5A, isLower = c >= 0x61 && c <= 0x7A, isDigit = c >= 0x30 && c <= 0x39;
-        b.word |= (uint32_t)(isUpper || isLower || isDigit) << k;
-        b.upper |= (uint32_t)isUpper << k;
-        b.digit |= (uint32_t)isDigit << k;
-        b.separator |= (uint32_t)(c == 0x2E || c == 0x2C) << k;
-        b.hyphen |= (uint32_t)(c == 0x2D) << k;
-        uint64_t l = (uint64_t)(isUpper ? (c | 0x20) : c);
-        if (k < 8) b.lo |= l << (8 * k); else b.hi |= l << (8 * (k - 8));
-    }
-#endif
     return b;
 }
+#endif
 
 #endif
