@@ -90,23 +90,85 @@ public final class ExtractionScratch {
     @exclusivity(unchecked) var wordCache: WordCache?
     /// The table the cached totals came from (a cache serves one model only).
     @exclusivity(unchecked) var wordCacheTable: HashedTable?
-    /// Per token of the statement: its lexicon hint from the hashing walk (batch path).
-    @exclusivity(unchecked) var hints = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
-    @exclusivity(unchecked) var hintCapacity = 256
+    /// Where lexicon phrases may start in the statement (see `RuleScan`), one slot per token.
+    @exclusivity(unchecked) var starts = UnsafeMutablePointer<RuleScan.Start>.allocate(capacity: 256)
+    @exclusivity(unchecked) var startCapacity = 256
 
     public init() {}
 
-    deinit { hints.deallocate() }
+    deinit { starts.deallocate() }
 
-    /// `count` hints, all `LexiconSet.unknownHint`, valid until the next call.
-    func unknownHints(count: Int) -> UnsafeMutablePointer<Int32> {
-        if count > hintCapacity {
-            hints.deallocate()
-            hintCapacity = 2 * count
-            hints = .allocate(capacity: hintCapacity)
+    /// An empty scan with room for `tokens` phrase starts, valid until the next call.
+    func ruleScan(tokens: Int) -> RuleScan {
+        if tokens > startCapacity {
+            starts.deallocate()
+            startCapacity = 2 * tokens
+            starts = .allocate(capacity: startCapacity)
         }
-        hints.update(repeating: LexiconSet.unknownHint, count: count)
-        return hints
+        return RuleScan(starts: starts)
+    }
+}
+
+/// Where lexicon phrases may start in a statement: the tokens whose term starts at least one
+/// lexicon key, in order, each with its first phrase-table answer. The hashing walk gathers it
+/// as it passes each token (it has each word's hint at hand, often from its word cache), so the
+/// rules visit only these tokens.
+struct RuleScan {
+    /// A token that starts at least one lexicon key: its index and its `LexiconSet.hint` (>= 0).
+    struct Start {
+        var index: Int32
+        var hint: Int32
+    }
+
+    let starts: UnsafeMutablePointer<Start>
+    var startCount = 0
+
+    init(starts: UnsafeMutablePointer<Start>) { self.starts = starts }
+
+    /// Keeps token `index` when `hint`, its `LexiconSet.hint`, says a key starts with it.
+    /// Tokens come in order, each once.
+    @inline(__always)
+    mutating func add(index: Int, hint: Int32) {
+        // Written always, kept when it is a start: no branch on the hint.
+        starts[startCount] = Start(index: Int32(truncatingIfNeeded: index), hint: hint)
+        startCount &+= hint >= 0 ? 1 : 0
+    }
+}
+
+/// The token counts the statement-level rules read.
+struct TokenCounts {
+    /// Words, clitics and numbers.
+    var lexical = 0
+    /// ALL CAPS tokens.
+    var caps = 0
+    /// Words not in ALL CAPS, outside matched phrases or first in one.
+    var lower = 0
+    /// `!` and `?` marks of emphasis tokens outside matched phrases or first in one.
+    var exclamations = 0
+    var questions = 0
+
+    /// Counts every token: one pass, no branch but for the rare emphasis token.
+    init(_ tokens: UnsafeBufferPointer<Token>) {
+        for t in tokens {
+            let allCaps = t.flags.contains(.allCaps)
+            lexical &+= t.isLexical ? 1 : 0
+            caps &+= allCaps ? 1 : 0
+            lower &+= !allCaps && t.kind == .word ? 1 : 0
+            if t.kind == .emphasis { countEmphasis(t, by: 1) }
+        }
+    }
+
+    /// Takes back what was counted of a token inside a matched phrase (after its first) that
+    /// the rules count only at a phrase's first token: lower-case words and emphasis. (All of a
+    /// phrase's lexical and ALL CAPS tokens count.)
+    mutating func uncountInsidePhrase(_ t: Token) {
+        lower &-= !t.flags.contains(.allCaps) && t.kind == .word ? 1 : 0
+        if t.kind == .emphasis { countEmphasis(t, by: -1) }
+    }
+
+    mutating func countEmphasis(_ t: Token, by sign: Int) {
+        if t.flags.contains(.exclamation) { exclamations += sign * Int(t.runLength) }
+        if t.flags.contains(.question), !t.flags.contains(.exclamation) { questions += sign * Int(t.runLength) }
     }
 }
 
@@ -199,8 +261,8 @@ public struct FeatureExtractor: Sendable {
         scratch.origins.removeAll(keepingCapacity: true)
         scratch.buckets.removeAll(keepingCapacity: true)
         let tb = scratch.tokens.tokens
-        applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: explain)
-        hash(tokens: tb, bytes: bytes, scratch: scratch, explain: explain)
+        let scan = hash(tokens: tb, bytes: bytes, scratch: scratch, explain: explain)
+        applyRules(tokens: tb, scan: scan, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: explain)
         return scratch.buckets.isEmpty ? 0 : 1 / Float(scratch.buckets.count).squareRoot()
     }
 
@@ -214,49 +276,26 @@ public struct FeatureExtractor: Sendable {
 
     /// Fills the dense block for one statement; records evidence when `explain` is true.
     ///
-    /// `hints`, when given, holds each token's `LexiconSet.hint` or `LexiconSet.unknownHint`
-    /// (from the hashing walk): a known hint answers the token's first phrase-table lookup.
-    func applyRules(tokens: UnsafeBufferPointer<Token>, dense: UnsafeMutablePointer<Float>, matches: inout [Match], evidence: inout [Evidence], explain: Bool,
-                    hints: UnsafePointer<Int32>? = nil) {
+    /// `scan` is the hashing walk's `RuleScan` of these tokens: the rules visit only the
+    /// tokens where a lexicon key starts, in order (at each, the longest phrase wins and the
+    /// tokens it covers start nothing more).
+    func applyRules(tokens: UnsafeBufferPointer<Token>, scan: RuleScan, dense: UnsafeMutablePointer<Float>, matches: inout [Match], evidence: inout [Evidence],
+                    explain: Bool) {
         for k in 0..<DenseFeature.count { dense[k] = 0 }
         let rules = lexicons.rules
         matches.removeAll(keepingCapacity: true)
-        var lexical = 0
-        var lower = 0
-        // ALL CAPS tokens anywhere, inside matched phrases too (the rule counts every token).
-        var caps = 0
-        var exclamations = 0
-        var questions = 0
-        var i = 0
-        while i < tokens.count {
-            let t = tokens[i]
-            if t.isLexical { lexical += 1 }
-            if t.flags.contains(.allCaps) { caps += 1 } else if t.kind == .word { lower += 1 }
-            if t.kind == .emphasis {
-                if t.flags.contains(.exclamation) { exclamations += Int(t.runLength) }
-                if t.flags.contains(.question), !t.flags.contains(.exclamation) { questions += Int(t.runLength) }
-            }
-            // Most tokens start no lexicon entry: the hint or the filter bit answers without a call.
-            let hint = hints?[i] ?? LexiconSet.unknownHint
-            let match: (entry: Int, length: Int)?
-            if hint >= 0 {
-                match = lexicons.longestMatch(tokens, at: i, hint: hint)
-            } else if hint == LexiconSet.unknownHint, lexicons.table.mayContain(t.hash) {
-                match = lexicons.longestMatch(tokens, at: i)
-            } else {
-                match = nil
-            }
-            if let m = match {
-                matches.append(Match(start: i, length: m.length, entry: m.entry))
-                for k in i + 1..<i + m.length {
-                    if tokens[k].isLexical { lexical += 1 }
-                    if tokens[k].flags.contains(.allCaps) { caps += 1 }
-                }
-                i += m.length
-            } else {
-                i += 1
-            }
+        var counts = TokenCounts(tokens)
+        var next = 0
+        for s in 0..<scan.startCount {
+            let start = scan.starts[s]
+            let i = Int(start.index)
+            guard i >= next, let m = lexicons.longestMatch(tokens, at: i, hint: start.hint) else { continue }
+            matches.append(Match(start: i, length: m.length, entry: m.entry))
+            for k in i + 1..<i + m.length { counts.uncountInsidePhrase(tokens[k]) }
+            next = i + m.length
         }
+        let lexical = counts.lexical, lower = counts.lower, caps = counts.caps
+        let exclamations = counts.exclamations, questions = counts.questions
         let norm = 1 / Float(max(1, lexical)).squareRoot()
         let mixedCase = lower > 0
         let firstContrast = matches.first { lexicons.entries[$0.entry].modifier == .contrast }
@@ -356,8 +395,8 @@ public struct FeatureExtractor: Sendable {
 
     /// Emits word unigrams, adjacent-token bigrams and character n-grams of words, each valued
     /// `1/sqrt(count)` so the hashed vector has unit L2 norm before collisions; buckets (and, with
-    /// `explain`, their origins) go to the scratch.
-    func hash(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, scratch: ExtractionScratch, explain: Bool) {
+    /// `explain`, their origins) go to the scratch. Returns the tokens' `RuleScan`.
+    func hash(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, scratch: ExtractionScratch, explain: Bool) -> RuleScan {
         // Work on local arrays (moved out of the scratch and back) so appends do not pay the
         // class property's exclusivity check each time.
         var sink = BucketRecorder(explain: explain)
@@ -370,7 +409,9 @@ public struct FeatureExtractor: Sendable {
             swap(&sink.origins, &scratch.origins)
             swap(&charBuffer, &scratch.chars)
         }
-        hash(tokens: tokens, bytes: bytes, chars: &charBuffer, into: &sink)
+        var scan = scratch.ruleScan(tokens: tokens.count)
+        hash(tokens: tokens, bytes: bytes, chars: &charBuffer, into: &sink, scan: &scan)
+        return scan
     }
 
     /// The hashing walk, generic over what happens to each bucket: recorded (`BucketRecorder`)
@@ -382,13 +423,12 @@ public struct FeatureExtractor: Sendable {
     /// word's group depends on its normalized bytes only, so a sink may answer it from a cache
     /// (`beginGroup` returns the word's cached hint) and the walk skips the n-grams.
     ///
-    /// With `hints`, each word's `LexiconSet.hint` goes to `hints[token index]` (from the sink's
-    /// cache when it has the word, else looked up and handed to the sink with the group), so
-    /// rules that run after the walk skip the phrase table for those tokens; other tokens'
-    /// entries are left as they were.
+    /// Every token also goes to `scan` with its `LexiconSet.hint` (a word's from the sink's cache
+    /// when it has the word, else looked up and handed to the sink with the group), so the
+    /// rules that run after the walk visit only phrase starts.
     @inline(__always)
     func hash<Sink: HashedFeatureSink>(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, chars charBuffer: inout [UInt8], into sink: inout Sink,
-                                       hints: UnsafeMutablePointer<Int32>? = nil) {
+                                       scan: inout RuleScan) {
         let charMin = spec.charMin, charMax = spec.charMax
         let hasher = spec.hasher
         var prev: UInt64 = 0
@@ -396,7 +436,11 @@ public struct FeatureExtractor: Sendable {
         precondition(charBuffer.count >= Self.charBufferCount, "the scratch's word buffer is too small")
         charBuffer.withUnsafeMutableBufferPointer { chars in
             for (ti, t) in tokens.enumerated() {
-                guard t.kind != .punct, t.kind != .invalid else { havePrev = false; continue }
+                guard t.kind != .punct, t.kind != .invalid else {
+                    scan.add(index: ti, hint: lexicons.hint(t.hash))
+                    havePrev = false
+                    continue
+                }
                 if havePrev {
                     sink.add(Int32(truncatingIfNeeded: hasher.bigram(prev, t.hash)),
                              tokens[ti - 1].charStart, t.charEnd, 1)
@@ -404,16 +448,18 @@ public struct FeatureExtractor: Sendable {
                 prev = t.hash
                 havePrev = true
                 guard t.kind == .word, t.byteCount <= 60 else {
+                    let hint = lexicons.hint(t.hash)
+                    scan.add(index: ti, hint: hint)
                     _ = sink.beginGroup(nil)
                     sink.addToGroup(Int32(truncatingIfNeeded: hasher.word(t.hash)), t.charStart, t.charEnd, 0)
-                    sink.endGroup(hint: LexiconSet.unknownHint)
+                    sink.endGroup(hint: hint)
                     continue
                 }
                 // A short ASCII word's key comes from two 8-byte loads, lower-cased in registers:
                 // a cache hit then costs no pass over the bytes.
                 var asked = false
                 if let key = WordKey(asciiToken: t, in: bytes) {
-                    if let hint = sink.beginGroup(key) { hints?[ti] = hint; continue }
+                    if let hint = sink.beginGroup(key) { scan.add(index: ti, hint: hint); continue }
                     asked = true
                 }
                 // Normalized bytes with boundary marks: "<" word ">".
@@ -431,7 +477,7 @@ public struct FeatureExtractor: Sendable {
                     len += 1
                 }
                 chars[len] = 0x3E; len += 1
-                if !asked, let hint = sink.beginGroup(WordKey(normalized: chars, count: len - 2, hash: t.hash)) { hints?[ti] = hint; continue }
+                if !asked, let hint = sink.beginGroup(WordKey(normalized: chars, count: len - 2, hash: t.hash)) { scan.add(index: ti, hint: hint); continue }
                 sink.addToGroup(Int32(truncatingIfNeeded: hasher.word(t.hash)), t.charStart, t.charEnd, 0)
                 // Each window's key is its bytes packed little-endian with the length in the top
                 // byte (windows are at most 7 bytes), mixed once by `bucket`: one 8-byte load per
@@ -447,13 +493,9 @@ public struct FeatureExtractor: Sendable {
                         n &+= 1
                     }
                 }
-                if let hints {
-                    let hint = lexicons.hint(t.hash)
-                    hints[ti] = hint
-                    sink.endGroup(hint: hint)
-                } else {
-                    sink.endGroup(hint: LexiconSet.unknownHint)
-                }
+                let hint = lexicons.hint(t.hash)
+                scan.add(index: ti, hint: hint)
+                sink.endGroup(hint: hint)
             }
         }
     }
@@ -654,20 +696,19 @@ extension FeatureExtractor {
                     scratch.wordCacheTable = table
                 }
                 var acc = WeightAccumulator(table: table, cache: scratch.wordCache!)
-                // The walk first: it leaves each word's lexicon hint for the rules. (A raw
-                // buffer, not an array's closure: the walk inside a closure kept the
-                // accumulator in memory instead of registers.)
-                let hints = scratch.unknownHints(count: tb.count)
-                hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &acc, hints: hints)
-                applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false, hints: UnsafePointer(hints))
+                // The walk first: it gathers the phrase starts and counts for the rules.
+                var scan = scratch.ruleScan(tokens: tb.count)
+                hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &acc, scan: &scan)
+                applyRules(tokens: tb, scan: scan, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
                 acc.write(to: c, outputs: table.outputs)
                 count = acc.count
             } else {
-                applyRules(tokens: tb, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
                 var sink = BucketRecorder(explain: false)
                 swap(&sink.buckets, &scratch.buckets)
                 sink.buckets.removeAll(keepingCapacity: true)
-                hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &sink)
+                var scan = scratch.ruleScan(tokens: tb.count)
+                hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &sink, scan: &scan)
+                applyRules(tokens: tb, scan: scan, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
                 var wide = [Int](repeating: 0, count: table.outputs)
                 table.sum(sink.buckets, into: &wide)
                 count = sink.buckets.count
