@@ -1,5 +1,6 @@
 import Testing
 @testable import RhetorScoring
+import RhetorText
 
 /// Each rule with a small sentence written for the test, on the bundled lexicons.
 @Suite struct RuleTests {
@@ -104,5 +105,51 @@ import Testing
         #expect(abs(norm - 1) < 1e-5)
         #expect(fv.buckets.allSatisfy { $0 >= 0 && $0 < 1024 })
         #expect(features("Hashing is deterministic").buckets == fv.buckets)
+    }
+
+    /// Only a phrase's first token counts toward the mixed-case test (and emphasis): a
+    /// statement whose lower-case words all sit inside a phrase that starts in ALL CAPS is not
+    /// mixed case.
+    @Test func wordsInsideAPhraseDoNotMakeItMixedCase() {
+        #expect(value("NOT ruling out", .allCaps) == 0)
+        #expect(value("NOT ruling out talks", .allCaps) > 0)
+    }
+
+    /// The branch-free counts agree with counting each token by the rules' definitions, for
+    /// every kind and every flag combination.
+    @Test func tokenCountsMatchPlainCounting() {
+        var tokens: [Token] = []
+        for kind in 0...8 {
+            for flags in 0..<64 {
+                tokens.append(Token(byteStart: 0, byteEnd: 1, charStart: 0, charEnd: 1, hash: 0, kind: TokenKind(rawValue: UInt8(kind))!,
+                                    flags: TokenFlags(rawValue: UInt8(flags)), runLength: UInt16(1 + flags % 3)))
+            }
+        }
+        var lexical = 0, caps = 0, lower = 0, exclamations = 0, questions = 0
+        for t in tokens {
+            if t.isLexical { lexical += 1 }
+            if t.flags.contains(.allCaps) { caps += 1 } else if t.kind == .word { lower += 1 }
+            if t.kind == .emphasis {
+                if t.flags.contains(.exclamation) { exclamations += Int(t.runLength) }
+                if t.flags.contains(.question), !t.flags.contains(.exclamation) { questions += Int(t.runLength) }
+            }
+        }
+        let counts = tokens.withUnsafeBufferPointer { TokenCounts($0) }
+        #expect(counts.lexical == lexical && counts.caps == caps && counts.lower == lower)
+        #expect(counts.exclamations == exclamations && counts.questions == questions)
+        var inside = counts
+        for t in tokens { inside.uncountInsidePhrase(t) }
+        #expect(inside.lower == 0 && inside.exclamations == 0 && inside.questions == 0 && inside.caps == caps)
+    }
+
+    /// The walk's phrase starts are exactly the tokens with a hint of 0 or more, in order.
+    @Test func ruleScanKeepsTheTokensThatStartAKey() {
+        let hints: [Int32] = [-1, 4, -2, 0, 7, -1, -1, 12]
+        let storage = UnsafeMutablePointer<RuleScan.Start>.allocate(capacity: hints.count)
+        defer { storage.deallocate() }
+        var scan = RuleScan(starts: storage)
+        for (i, h) in hints.enumerated() { scan.add(index: i, hint: h) }
+        let kept = (0..<scan.startCount).map { (Int(scan.starts[$0].index), scan.starts[$0].hint) }
+        #expect(kept.map(\.0) == [1, 3, 4, 7] && kept.map(\.1) == [4, 0, 7, 12])
     }
 }
