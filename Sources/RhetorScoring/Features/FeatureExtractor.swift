@@ -546,12 +546,13 @@ struct WordKey {
                 if k < 8 { lo |= UInt64(base[start + k]) &<< UInt64(8 * k) } else { hi |= UInt64(base[start + k]) &<< UInt64(8 * (k - 8)) }
             }
         }
-        if count < 8 {
-            lo &= (1 &<< UInt64(8 * count)) &- 1
-            hi = 0
-        } else if count < 16 {
-            hi &= (1 &<< UInt64(8 * (count - 8))) &- 1
-        }
+        // Masked to the length without a branch on it (word lengths straddle 8 at random):
+        // `bits` is 8...128, `hiBits` the bits past the low word (1...64 when there are any).
+        let bits = UInt64(truncatingIfNeeded: count) &* 8
+        let hiBits = bits &- 64
+        let anyHigh: UInt64 = hiBits &- 1 < 64 ? ~0 : 0
+        lo &= ~0 &>> (64 &- min(bits, 64))
+        hi &= (~0 &>> ((64 &- hiBits) & 63)) & anyHigh
         guard (lo | hi) & 0x8080_8080_8080_8080 == 0 else { return nil }
         self.lo = Self.lowerASCII(lo)
         self.hi = Self.lowerASCII(hi)
@@ -613,7 +614,8 @@ final class WordCache {
         /// True when the slot holds exactly this word.
         @inline(__always)
         func holds(_ word: WordKey) -> Bool {
-            tag == UInt16(word.count + 1) && lo == word.lo && hi == word.hi
+            // One test, not three jumps.
+            UInt64(tag ^ UInt16(truncatingIfNeeded: word.count &+ 1)) | (lo ^ word.lo) | (hi ^ word.hi) == 0
         }
     }
 
