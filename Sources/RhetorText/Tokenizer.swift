@@ -496,7 +496,11 @@ private struct Scanner {
     /// Byte `k` (0...15) of a block, lower-cased.
     @inline(__always)
     static func byte(_ b: WordBlock, _ k: Int) -> UInt8 {
-        UInt8(truncatingIfNeeded: k < 8 ? b.lo &>> UInt64(8 &* k) : b.hi &>> UInt64(8 &* (k &- 8)))
+        // The half is picked by a select, not a jump: `k` is a word's length, below 8 or not
+        // at random.
+        let s = UInt64(truncatingIfNeeded: k) &* 8
+        let half = s < 64 ? b.lo : b.hi
+        return UInt8(truncatingIfNeeded: half &>> (s & 63))
     }
 
     /// `count` (1...7) lower-cased bytes of a block from `from` (with `from + count <= 16`),
@@ -515,12 +519,20 @@ private struct Scanner {
         let inWord: UInt32 = (1 &<< UInt32(length)) &- 1
         let bits = UInt64(truncatingIfNeeded: length) &* 8
         let first = TermHash.absorb(0, chunk: b.lo & (~0 &>> (64 &- min(bits, 64))))
-        let hash = length > 8
-            ? TermHash.finish(TermHash.absorb(first, chunk: b.hi & (~0 &>> (128 &- bits))), count: length)
-            : TermHash.finish(first, count: length)
+        // Both chunks are absorbed and the state picked by length: one multiply more for short
+        // words, in place of a jump on a length that is above 8 or not at random.
+        let second = TermHash.absorb(first, chunk: b.hi & (~0 &>> ((128 &- bits) & 63)))
+        let hash = TermHash.finish(length > 8 ? second : first, count: length)
         let upper = b.upper & inWord, letters = b.word & ~b.digit & inWord
-        var flags = flags(firstUpper: upper & 1 != 0, manyUpper: upper & (upper &- 1) != 0, lower: letters & ~upper != 0)
-        if b.hyphen & inWord != 0 { flags.insert(.hyphenated) }
+        // The flags as bit arithmetic (`flags(firstUpper:manyUpper:lower:)` spelled without
+        // jumps): capitalized when the first byte is upper case; ALL CAPS with two or more
+        // upper-case letters and no lower-case one; hyphenated.
+        let firstUpper = UInt8(truncatingIfNeeded: upper & 1)
+        let manyUpper: UInt8 = upper & (upper &- 1) != 0 ? 1 : 0
+        let noLower: UInt8 = letters & ~upper == 0 ? 1 : 0
+        let hyphen: UInt8 = b.hyphen & inWord != 0 ? 1 : 0
+        let flags = TokenFlags(rawValue: manyUpper & noLower &* TokenFlags.allCaps.rawValue
+            | firstUpper &* TokenFlags.capitalized.rawValue | hyphen &* TokenFlags.hyphenated.rawValue)
         return (letters != 0 ? .word : .number, flags, hash)
     }
 
