@@ -447,9 +447,11 @@ private struct Scanner {
     /// two or more upper-case letters and no lower-case one.
     @inline(__always)
     static func flags(firstUpper: Bool, manyUpper: Bool, lower: Bool) -> TokenFlags {
-        var flags: TokenFlags = firstUpper ? [.capitalized] : []
-        if manyUpper, !lower { flags.insert(.allCaps) }
-        return flags
+        // Bit arithmetic, not jumps: a word's case is data no branch predictor learns (an
+        // option-set literal picked by `firstUpper ?` compiled to a jump).
+        let capitalized: UInt8 = firstUpper ? TokenFlags.capitalized.rawValue : 0
+        let allCaps: UInt8 = manyUpper && !lower ? TokenFlags.allCaps.rawValue : 0
+        return TokenFlags(rawValue: capitalized | allCaps)
     }
 
     /// A plain ASCII word that ends in an ASCII-apostrophe clitic (`'s`, `'re`, `'ve`, `'ll`,
@@ -524,15 +526,9 @@ private struct Scanner {
         let second = TermHash.absorb(first, chunk: b.hi & (~0 &>> ((128 &- bits) & 63)))
         let hash = TermHash.finish(length > 8 ? second : first, count: length)
         let upper = b.upper & inWord, letters = b.word & ~b.digit & inWord
-        // The flags as bit arithmetic (`flags(firstUpper:manyUpper:lower:)` spelled without
-        // jumps): capitalized when the first byte is upper case; ALL CAPS with two or more
-        // upper-case letters and no lower-case one; hyphenated.
-        let firstUpper = UInt8(truncatingIfNeeded: upper & 1)
-        let manyUpper: UInt8 = upper & (upper &- 1) != 0 ? 1 : 0
-        let noLower: UInt8 = letters & ~upper == 0 ? 1 : 0
-        let hyphen: UInt8 = b.hyphen & inWord != 0 ? 1 : 0
-        let flags = TokenFlags(rawValue: manyUpper & noLower &* TokenFlags.allCaps.rawValue
-            | firstUpper &* TokenFlags.capitalized.rawValue | hyphen &* TokenFlags.hyphenated.rawValue)
+        let hyphenated: UInt8 = b.hyphen & inWord != 0 ? TokenFlags.hyphenated.rawValue : 0
+        let flags = TokenFlags(rawValue: flags(firstUpper: upper & 1 != 0, manyUpper: upper & (upper &- 1) != 0, lower: letters & ~upper != 0).rawValue
+            | hyphenated)
         return (letters != 0 ? .word : .number, flags, hash)
     }
 

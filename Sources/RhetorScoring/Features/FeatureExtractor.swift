@@ -705,7 +705,7 @@ extension FeatureExtractor {
                     scratch.wordCacheTable = table
                 }
                 var acc = WeightAccumulator(table: table, cache: scratch.wordCache!)
-                // The walk first: it gathers the phrase starts and counts for the rules.
+                // The walk first: it gathers the phrase starts for the rules.
                 var scan = scratch.ruleScan(tokens: tb.count)
                 hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &acc, scan: &scan)
                 applyRules(tokens: tb, scan: scan, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
