@@ -89,3 +89,22 @@ public struct Token: Sendable, Hashable {
     /// True for words, clitics and numbers: the tokens lexicons and n-gram features look at.
     @inlinable public var isLexical: Bool { kind == .word || kind == .clitic || kind == .number }
 }
+
+/// A plain ASCII word's bytes as the tokenizer's fast path held them: `A`...`Z` lower-cased,
+/// little-endian, zero past the word's end (`lo` its first 8 bytes, `hi` the rest). The walk
+/// that hashes a statement's features keys its word cache on them without reading the word
+/// again. Words of 16 bytes or more, and tokens made by the general rules, have none (`lo` 0:
+/// a plain word's first byte is a letter or digit, never 0).
+public struct LoweredBytes: Sendable, Equatable {
+    public var lo: UInt64
+    public var hi: UInt64
+
+    @inlinable
+    public init(lo: UInt64, hi: UInt64) {
+        self.lo = lo
+        self.hi = hi
+    }
+
+    /// No bytes: the token was not made by the plain-word path.
+    @inlinable public static var none: LoweredBytes { LoweredBytes(lo: 0, hi: 0) }
+}

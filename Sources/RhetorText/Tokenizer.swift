@@ -74,6 +74,8 @@ public struct Tokenizer: Sendable {
 /// Sendable), so the dynamic exclusivity checks on its properties are off.
 public final class TokenBuffer {
     @exclusivity(unchecked) @usableFromInline var base: UnsafeMutablePointer<Token>
+    /// Beside each token: its `LoweredBytes` (zero for tokens the plain-word path did not make).
+    @exclusivity(unchecked) @usableFromInline var loweredBase: UnsafeMutablePointer<LoweredBytes>
     @exclusivity(unchecked) @usableFromInline var capacity: Int
     /// The number of tokens of the last statement.
     @exclusivity(unchecked) public internal(set) var count = 0
@@ -81,12 +83,19 @@ public final class TokenBuffer {
     public init(capacity: Int = 256) {
         self.capacity = max(16, capacity)
         base = .allocate(capacity: self.capacity)
+        loweredBase = .allocate(capacity: self.capacity)
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        base.deallocate()
+        loweredBase.deallocate()
+    }
 
     /// The tokens of the last statement; valid until the next `tokenize` into this buffer.
     public var tokens: UnsafeBufferPointer<Token> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// The `LoweredBytes` of each token of the last statement (parallel to `tokens`).
+    public var lowered: UnsafeBufferPointer<LoweredBytes> { UnsafeBufferPointer(start: loweredBase, count: count) }
 
     /// Doubles the capacity, keeping the first `kept` tokens.
     func grow(keeping kept: Int) {
@@ -94,6 +103,10 @@ public final class TokenBuffer {
         bigger.moveInitialize(from: base, count: kept)
         base.deallocate()
         base = bigger
+        let biggerLowered = UnsafeMutablePointer<LoweredBytes>.allocate(capacity: capacity * 2)
+        biggerLowered.moveInitialize(from: loweredBase, count: kept)
+        loweredBase.deallocate()
+        loweredBase = biggerLowered
         capacity *= 2
     }
 }
@@ -161,6 +174,8 @@ private struct Scanner {
     /// Where tokens go: `out[0..<count]`, growing through `buffer`.
     let buffer: TokenBuffer
     var out: UnsafeMutablePointer<Token>
+    /// `buffer`'s `LoweredBytes`, parallel to `out`.
+    var loweredOut: UnsafeMutablePointer<LoweredBytes>
     var capacity: Int
     var count = 0
 
@@ -173,6 +188,7 @@ private struct Scanner {
         self.scalarKernels = scalarKernels
         self.buffer = buffer
         out = buffer.base
+        loweredOut = buffer.loweredBase
         capacity = buffer.capacity
     }
 
@@ -400,7 +416,7 @@ private struct Scanner {
     @inline(__always)
     mutating func scanPlainASCIIWord() -> Bool {
         guard let w = plainWord(at: i) else { return false }
-        emit(w.kind, i, w.end, chars, chars + (w.end - i), hash: w.hash, flags: w.flags)
+        emit(w.kind, i, w.end, chars, chars + (w.end - i), hash: w.hash, flags: w.flags, lowered: w.lowered)
         chars += w.end - i
         i = w.end
         return true
@@ -414,7 +430,7 @@ private struct Scanner {
     /// lower-cased, masked chunks go straight into `TermHash.absorb`: no loop or branch per
     /// byte. A word shorter than 16 bytes (nearly all) takes no loop at all.
     @inline(__always)
-    func plainWord(at start: Int) -> (end: Int, kind: TokenKind, flags: TokenFlags, hash: UInt64)? {
+    func plainWord(at start: Int) -> (end: Int, kind: TokenKind, flags: TokenFlags, hash: UInt64, lowered: LoweredBytes)? {
         let b = block16(start)
         let stop = ~Self.joined(b) & 0xFFFF
         guard stop != 0 else { return longPlainWord(at: start) }
@@ -423,7 +439,7 @@ private struct Scanner {
         // A separator in the block's last byte may still join digits: the general rules decide.
         if Self.mayContinue(next: Self.byte(b, length), afterDigit: length == 15 && b.digit & (1 &<< 14) != 0) { return nil }
         let token = Self.plainToken(b, length: length)
-        return (start &+ length, token.kind, token.flags, token.hash)
+        return (start &+ length, token.kind, token.flags, token.hash, token.lowered)
     }
 
     /// The bytes of a block that a word run over, as `scanWord`'s rules join them: letters and
@@ -459,7 +475,7 @@ private struct Scanner {
     /// splits it into (the word is `start..<split`, the clitic `split..<end`), read from one
     /// 16-byte block. Nil for anything else, which the general rules then take.
     @inline(never)
-    func plainClitic(at start: Int) -> (split: Int, end: Int, word: (kind: TokenKind, flags: TokenFlags, hash: UInt64),
+    func plainClitic(at start: Int) -> (split: Int, end: Int, word: (kind: TokenKind, flags: TokenFlags, hash: UInt64, lowered: LoweredBytes),
                                         clitic: (flags: TokenFlags, hash: UInt64))? {
         let b = block16(start)
         let stop = ~b.word & 0xFFFF
@@ -517,24 +533,27 @@ private struct Scanner {
     /// The kind, flags and term hash of the plain word made of a block's first `length` (1...15)
     /// bytes: ASCII letters and digits, and the separators and hyphens `joined` takes.
     @inline(__always)
-    static func plainToken(_ b: WordBlock, length: Int) -> (kind: TokenKind, flags: TokenFlags, hash: UInt64) {
+    static func plainToken(_ b: WordBlock, length: Int) -> (kind: TokenKind, flags: TokenFlags, hash: UInt64, lowered: LoweredBytes) {
         let inWord: UInt32 = (1 &<< UInt32(length)) &- 1
         let bits = UInt64(truncatingIfNeeded: length) &* 8
-        let first = TermHash.absorb(0, chunk: b.lo & (~0 &>> (64 &- min(bits, 64))))
+        let lo = b.lo & (~0 &>> (64 &- min(bits, 64)))
+        let hi = b.hi & (~0 &>> ((128 &- bits) & 63))
+        let first = TermHash.absorb(0, chunk: lo)
         // Both chunks are absorbed and the state picked by length: one multiply more for short
         // words, in place of a jump on a length that is above 8 or not at random.
-        let second = TermHash.absorb(first, chunk: b.hi & (~0 &>> ((128 &- bits) & 63)))
-        let hash = TermHash.finish(length > 8 ? second : first, count: length)
+        let second = TermHash.absorb(first, chunk: hi)
+        let long = length > 8
+        let hash = TermHash.finish(long ? second : first, count: length)
         let upper = b.upper & inWord, letters = b.word & ~b.digit & inWord
         let hyphenated: UInt8 = b.hyphen & inWord != 0 ? TokenFlags.hyphenated.rawValue : 0
         let flags = TokenFlags(rawValue: flags(firstUpper: upper & 1 != 0, manyUpper: upper & (upper &- 1) != 0, lower: letters & ~upper != 0).rawValue
             | hyphenated)
-        return (letters != 0 ? .word : .number, flags, hash)
+        return (letters != 0 ? .word : .number, flags, hash, LoweredBytes(lo: lo, hi: long ? hi : 0))
     }
 
     /// `plainWord` for a word of 16 bytes or more: a block per loop.
     @inline(never)
-    func longPlainWord(at start: Int) -> (end: Int, kind: TokenKind, flags: TokenFlags, hash: UInt64)? {
+    func longPlainWord(at start: Int) -> (end: Int, kind: TokenKind, flags: TokenFlags, hash: UInt64, lowered: LoweredBytes)? {
         var j = start
         var h: UInt64 = 0
         var firstUpper = false
@@ -561,7 +580,7 @@ private struct Scanner {
             }
         }
         return (j, upperSeen | lower != 0 ? .word : .number, Self.flags(firstUpper: firstUpper, manyUpper: manyUpper, lower: lower != 0),
-                TermHash.finish(h, count: j &- start))
+                TermHash.finish(h, count: j &- start), .none)
     }
 
     /// Consumes ASCII spaces, plain ASCII words (`plainWord`) and lone punctuation marks from
@@ -572,8 +591,8 @@ private struct Scanner {
     @inline(__always)
     mutating func scanPlainRun() {
         var i = self.i, chars = self.chars, count = self.count
-        var out = self.out, capacity = self.capacity
-        defer { self.i = i; self.chars = chars; self.count = count; self.out = out; self.capacity = capacity }
+        var out = self.out, loweredOut = self.loweredOut, capacity = self.capacity
+        defer { self.i = i; self.chars = chars; self.count = count; self.out = out; self.loweredOut = loweredOut; self.capacity = capacity }
         while i < n {
             let b = p[i]
             if b == 0x20 { i &+= 1; chars &+= 1; continue }
@@ -583,7 +602,7 @@ private struct Scanner {
                 let h = singlePunct[Int(b)]
                 guard h != 0, i &+ 1 == n || p[i &+ 1] != b else { return }
                 Self.append(.punct, i, i &+ 1, chars, chars &+ 1, hash: h, flags: [],
-                            to: buffer, out: &out, count: &count, capacity: &capacity)
+                            to: buffer, out: &out, loweredOut: &loweredOut, count: &count, capacity: &capacity)
                 i &+= 1
                 chars &+= 1
                 continue
@@ -595,17 +614,17 @@ private struct Scanner {
                 // A contraction (`company's`, `don't`): both tokens here, or the general rules.
                 guard let c = plainClitic(at: i) else { return }
                 Self.append(c.word.kind, i, c.split, chars, chars &+ (c.split &- i), hash: c.word.hash, flags: c.word.flags,
-                            to: buffer, out: &out, count: &count, capacity: &capacity)
+                            lowered: c.word.lowered, to: buffer, out: &out, loweredOut: &loweredOut, count: &count, capacity: &capacity)
                 chars &+= c.split &- i
                 Self.append(.clitic, c.split, c.end, chars, chars &+ (c.end &- c.split), hash: c.clitic.hash, flags: c.clitic.flags,
-                            to: buffer, out: &out, count: &count, capacity: &capacity)
+                            to: buffer, out: &out, loweredOut: &loweredOut, count: &count, capacity: &capacity)
                 chars &+= c.end &- c.split
                 i = c.end
                 continue
             }
             let length = w.end &- i
             Self.append(w.kind, i, w.end, chars, chars &+ length, hash: w.hash, flags: w.flags,
-                        to: buffer, out: &out, count: &count, capacity: &capacity)
+                        lowered: w.lowered, to: buffer, out: &out, loweredOut: &loweredOut, count: &count, capacity: &capacity)
             chars &+= length
             i = w.end
         }
@@ -766,20 +785,25 @@ private struct Scanner {
     }
 
     @inline(__always)
-    mutating func emit(_ kind: TokenKind, _ a: Int, _ b: Int, _ ca: Int, _ cb: Int, hash: UInt64, flags: TokenFlags, run: Int = 0) {
-        Self.append(kind, a, b, ca, cb, hash: hash, flags: flags, run: run, to: buffer, out: &out, count: &count, capacity: &capacity)
+    mutating func emit(_ kind: TokenKind, _ a: Int, _ b: Int, _ ca: Int, _ cb: Int, hash: UInt64, flags: TokenFlags, run: Int = 0,
+                       lowered: LoweredBytes = .none) {
+        Self.append(kind, a, b, ca, cb, hash: hash, flags: flags, run: run, lowered: lowered,
+                    to: buffer, out: &out, loweredOut: &loweredOut, count: &count, capacity: &capacity)
     }
 
     /// Writes a token at `out[count]`, growing `buffer` first when it is full: `emit`'s body,
     /// on output state the caller may hold in locals (`scanPlainRun`).
     @inline(__always)
     static func append(_ kind: TokenKind, _ a: Int, _ b: Int, _ ca: Int, _ cb: Int, hash: UInt64, flags: TokenFlags, run: Int = 0,
-                       to buffer: TokenBuffer, out: inout UnsafeMutablePointer<Token>, count: inout Int, capacity: inout Int) {
+                       lowered: LoweredBytes = .none, to buffer: TokenBuffer, out: inout UnsafeMutablePointer<Token>,
+                       loweredOut: inout UnsafeMutablePointer<LoweredBytes>, count: inout Int, capacity: inout Int) {
         if count == capacity {
             buffer.grow(keeping: count)
             out = buffer.base
+            loweredOut = buffer.loweredBase
             capacity = buffer.capacity
         }
+        (loweredOut + count).initialize(to: lowered)
         (out + count).initialize(to: Token(
             byteStart: Int32(truncatingIfNeeded: a), byteEnd: Int32(truncatingIfNeeded: b),
             charStart: Int32(truncatingIfNeeded: ca), charEnd: Int32(truncatingIfNeeded: cb),

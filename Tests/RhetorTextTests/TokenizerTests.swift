@@ -119,8 +119,7 @@ func texts(_ s: String) -> [String] {
 /// `:`, `/`, `@`, quotes, brackets and other marks alone and in runs, curly quotes, invalid
 /// bytes) and on real sentences.
 @Suite struct TokenizerFastPathTests {
-    @Test func fastPathMatchesTheGeneralRules() {
-        let pieces = ["a", "B", "z", "Q", "0", "7", "'", "’", "-", ".", ",", ":", "/", "@", " ", "!", "?", "é", "\u{1F600}",
+    static let pieces = ["a", "B", "z", "Q", "0", "7", "'", "’", "-", ".", ",", ":", "/", "@", " ", "!", "?", "é", "\u{1F600}",
                       "http://x.y", "www.", "n't", "'s", "3,000", "2.5", "U.S.", "e-mail", "ALL", "McDonald",
                       "hello", "What", "W", "h", "\t", "\n", "{", "`", "[", "ABC1", "x9", "Extraordinarily",
                       "\"", "(", ")", ";", "...", "$", "%", "&", "*", "~",
@@ -128,6 +127,9 @@ func texts(_ s: String) -> [String] {
                       "abcdefg", "abcdefgh", "ABCDEFGHI", "Internationalization", "MULTINATIONALS", "x1234567890123456",
                       // Contractions the fast path splits itself, and near misses it leaves alone.
                       "'re", "'ll", "'d", "'M", "N'T", "'S", "'VE", "don", "can", "1990", "'t", "'st", "'sa", "o'"]
+
+    @Test func fastPathMatchesTheGeneralRules() {
+        let pieces = Self.pieces
         var rng = SplitMix64(seed: 41)
         let fast = Tokenizer(), general = Tokenizer(plainASCIIFastPath: false)
         // The fast path with the SWAR kernel's scalar twin (what RHETOR_SCALAR_KERNELS=1 selects).
@@ -171,5 +173,42 @@ func texts(_ s: String) -> [String] {
         var short = "A short one."
         short.withUTF8 { Tokenizer().tokenize($0, into: buffer) }
         #expect(Array(buffer.tokens) == Tokenizer().tokenize("A short one."))
+    }
+
+    /// The lowered bytes the plain-word path leaves beside a token are exactly the token's
+    /// bytes with A-Z lower-cased, zero-padded to 16 (the walk keys its word cache on them in
+    /// place of reading the word again); tokens the general rules make carry none.
+    @Test func loweredBytesAreTheTokensBytesLowerCased() {
+        var rng = SplitMix64(seed: 43)
+        var texts = ["Hello World again", "The U.S. said it won't pay $3,000.50 for e-mail, ALL CAPS!", "the company's DON'T Extraordinarily"]
+        for _ in 0..<3000 {
+            texts.append((0..<Int(rng.next() % 12)).map { _ in TokenizerFastPathTests.pieces[Int(rng.next() % UInt64(TokenizerFastPathTests.pieces.count))] }.joined())
+        }
+        let fast = Tokenizer(), general = Tokenizer(plainASCIIFastPath: false)
+        let fastBuffer = TokenBuffer(), generalBuffer = TokenBuffer(capacity: 16)
+        var keyed = 0
+        for text in texts {
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { b in
+                fast.tokenize(b, into: fastBuffer)
+                for (t, lowered) in zip(fastBuffer.tokens, fastBuffer.lowered) where lowered != .none {
+                    keyed += 1
+                    let word = b[Int(t.byteStart)..<Int(t.byteEnd)].map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+                    #expect(word.count <= 15 && (t.kind == .word || t.kind == .number), "\(text)")
+                    var packed = [UInt8](repeating: 0, count: 16)
+                    packed.replaceSubrange(0..<min(16, word.count), with: word.prefix(16))
+                    let lo = packed[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+                    let hi = packed[8..<16].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+                    #expect(lowered == LoweredBytes(lo: lo, hi: hi), "\(text): \(String(decoding: word, as: UTF8.self))")
+                }
+                general.tokenize(b, into: generalBuffer)
+                #expect(generalBuffer.lowered.allSatisfy { $0 == .none }, "\(text)")
+            }
+        }
+        // Every word of the first text is plain.
+        let first = Array(texts[0].utf8)
+        first.withUnsafeBufferPointer { fast.tokenize($0, into: fastBuffer) }
+        #expect(fastBuffer.lowered.allSatisfy { $0 != .none })
+        #expect(keyed > 1_000)
     }
 }

@@ -417,7 +417,7 @@ public struct FeatureExtractor: Sendable {
             swap(&charBuffer, &scratch.chars)
         }
         var scan = scratch.ruleScan(tokens: tokens.count)
-        hash(tokens: tokens, bytes: bytes, chars: &charBuffer, into: &sink, scan: &scan)
+        hash(tokens: tokens, lowered: scratch.tokens.lowered, bytes: bytes, chars: &charBuffer, into: &sink, scan: &scan)
         return scan
     }
 
@@ -434,8 +434,8 @@ public struct FeatureExtractor: Sendable {
     /// when it has the word, else looked up and handed to the sink with the group), so the
     /// rules that run after the walk visit only phrase starts.
     @inline(__always)
-    func hash<Sink: HashedFeatureSink>(tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, chars charBuffer: inout [UInt8], into sink: inout Sink,
-                                       scan: inout RuleScan) {
+    func hash<Sink: HashedFeatureSink>(tokens: UnsafeBufferPointer<Token>, lowered: UnsafeBufferPointer<LoweredBytes>, bytes: UnsafeBufferPointer<UInt8>,
+                                       chars charBuffer: inout [UInt8], into sink: inout Sink, scan: inout RuleScan) {
         let charMin = spec.charMin, charMax = spec.charMax
         let hasher = spec.hasher
         var prev: UInt64 = 0
@@ -462,10 +462,12 @@ public struct FeatureExtractor: Sendable {
                     sink.endGroup(hint: hint)
                     continue
                 }
-                // A short ASCII word's key comes from two 8-byte loads, lower-cased in registers:
-                // a cache hit then costs no pass over the bytes.
+                // A short ASCII word's key: the tokenizer's lowered bytes when its plain-word path
+                // made the token, else two 8-byte loads lower-cased in registers. A cache hit
+                // then costs no pass over the bytes.
                 var asked = false
-                if let key = WordKey(asciiToken: t, in: bytes) {
+                let pre = lowered[ti]
+                if let key = pre.lo != 0 ? WordKey(lowered: pre, of: t) : WordKey(asciiToken: t, in: bytes) {
                     if let hint = sink.beginGroup(key) { scan.add(index: ti, hint: hint); continue }
                     asked = true
                 }
@@ -557,6 +559,16 @@ struct WordKey {
         self.lo = Self.lowerASCII(lo)
         self.hi = Self.lowerASCII(hi)
         self.count = count
+        hash = t.hash
+    }
+
+    /// The key of a token the tokenizer's plain-word path made, from the bytes it lowered
+    /// (`LoweredBytes`, non-zero): what `init(asciiToken:in:)` would read and lower-case.
+    @inline(__always)
+    init(lowered: LoweredBytes, of t: Token) {
+        lo = lowered.lo
+        hi = lowered.hi
+        count = t.byteCount
         hash = t.hash
     }
 
@@ -707,7 +719,7 @@ extension FeatureExtractor {
                 var acc = WeightAccumulator(table: table, cache: scratch.wordCache!)
                 // The walk first: it gathers the phrase starts for the rules.
                 var scan = scratch.ruleScan(tokens: tb.count)
-                hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &acc, scan: &scan)
+                hash(tokens: tb, lowered: scratch.tokens.lowered, bytes: bytes, chars: &charBuffer, into: &acc, scan: &scan)
                 applyRules(tokens: tb, scan: scan, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
                 acc.write(to: c, outputs: table.outputs)
                 count = acc.count
@@ -716,7 +728,7 @@ extension FeatureExtractor {
                 swap(&sink.buckets, &scratch.buckets)
                 sink.buckets.removeAll(keepingCapacity: true)
                 var scan = scratch.ruleScan(tokens: tb.count)
-                hash(tokens: tb, bytes: bytes, chars: &charBuffer, into: &sink, scan: &scan)
+                hash(tokens: tb, lowered: scratch.tokens.lowered, bytes: bytes, chars: &charBuffer, into: &sink, scan: &scan)
                 applyRules(tokens: tb, scan: scan, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
                 var wide = [Int](repeating: 0, count: table.outputs)
                 table.sum(sink.buckets, into: &wide)
