@@ -593,6 +593,9 @@ private struct Scanner {
         var i = self.i, chars = self.chars, count = self.count
         var out = self.out, loweredOut = self.loweredOut, capacity = self.capacity
         defer { self.i = i; self.chars = chars; self.count = count; self.out = out; self.loweredOut = loweredOut; self.capacity = capacity }
+        // The readers below go through an immutable copy taken once: called on `self`, which
+        // this mutating loop holds inout, each word copied the whole scanner to the stack.
+        let reader = self
         while i < n {
             let b = p[i]
             if b == 0x20 { i &+= 1; chars &+= 1; continue }
@@ -609,10 +612,10 @@ private struct Scanner {
             }
             // Every URL prefix starts with h or w.
             let lowered = b | 0x20
-            if lowered == 0x68 || lowered == 0x77, Self.startsURL(block16(i).lo) { return }
-            guard let w = plainWord(at: i) else {
+            if lowered == 0x68 || lowered == 0x77, Self.startsURL(reader.block16(i).lo) { return }
+            guard let w = reader.plainWord(at: i) else {
                 // A contraction (`company's`, `don't`): both tokens here, or the general rules.
-                guard let c = plainClitic(at: i) else { return }
+                guard let c = reader.plainClitic(at: i) else { return }
                 Self.append(c.word.kind, i, c.split, chars, chars &+ (c.split &- i), hash: c.word.hash, flags: c.word.flags,
                             lowered: c.word.lowered, to: buffer, out: &out, loweredOut: &loweredOut, count: &count, capacity: &capacity)
                 chars &+= c.split &- i
