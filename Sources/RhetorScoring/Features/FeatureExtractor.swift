@@ -305,7 +305,11 @@ public struct FeatureExtractor: Sendable {
         let exclamations = counts.exclamations, questions = counts.questions
         let norm = 1 / Float(max(1, lexical)).squareRoot()
         let mixedCase = lower > 0
-        let firstContrast = matches.first { lexicons.entries[$0.entry].modifier == .contrast }
+        var firstContrast: Match?
+        for m in matches where lexicons.entries[m.entry].modifier == .contrast {
+            firstContrast = m
+            break
+        }
         var valenceSum: Float = 0
         var negators = 0
 
@@ -348,26 +352,26 @@ public struct FeatureExtractor: Sendable {
                     if explain { applied.append("after-contrast") }
                 }
             }
-            let first = tokens[m.start]
-            let last = tokens[m.start + m.length - 1]
-            func add(_ f: DenseFeature, _ v: Float) {
-                dense[f.rawValue] += v
-                if explain { evidence.append(Evidence(
-                    feature: f, value: v, term: lexicons.terms[Int(e.term)],
-                    charStart: Int(first.charStart), charEnd: Int(last.charEnd), rules: applied)) }
-            }
+            // Written out, not through a nested function: one that captured `applied` and the
+            // evidence cost a retain and a release per term even when nothing was explained.
             if e.hostility != 0, let cat = e.hostilityCategory {
                 let v = e.hostility * scale * norm
-                add(negation != 1 ? .negatedHostility : DenseFeature.hostility(cat), v)
+                let f = negation != 1 ? DenseFeature.negatedHostility : DenseFeature.hostility(cat)
+                dense[f.rawValue] += v
+                if explain { evidence.append(termEvidence(f, v, entry: e, match: m, tokens: tokens, rules: applied)) }
             }
             if e.certainty != 0 {
                 let v = e.certainty * scale * negation * norm
-                add(v > 0 ? .booster : .hedge, v)
+                let f = v > 0 ? DenseFeature.booster : DenseFeature.hedge
+                dense[f.rawValue] += v
+                if explain { evidence.append(termEvidence(f, v, entry: e, match: m, tokens: tokens, rules: applied)) }
             }
             if e.valence != 0 {
                 let raw = e.valence * scale * negation
                 valenceSum += raw
-                add(raw > 0 ? .positive : .negative, raw * norm)
+                let f = raw > 0 ? DenseFeature.positive : DenseFeature.negative
+                dense[f.rawValue] += raw * norm
+                if explain { evidence.append(termEvidence(f, raw * norm, entry: e, match: m, tokens: tokens, rules: applied)) }
             }
         }
 
@@ -387,6 +391,13 @@ public struct FeatureExtractor: Sendable {
         rule(.allCaps, mixedCase ? Float(caps) * norm : 0, "ALL CAPS words")
         rule(.logLength, Self.logLength(lexical), "statement length")
         rule(.negators, Float(negators), "negators")
+    }
+
+    /// The evidence of a lexicon term's contribution `v` to feature `f`: the term, the code-point
+    /// span of its match, and the rules that scaled it.
+    func termEvidence(_ f: DenseFeature, _ v: Float, entry e: LexiconEntry, match m: Match, tokens: UnsafeBufferPointer<Token>, rules: [String]) -> Evidence {
+        Evidence(feature: f, value: v, term: lexicons.terms[Int(e.term)],
+                 charStart: Int(tokens[m.start].charStart), charEnd: Int(tokens[m.start + m.length - 1].charEnd), rules: rules)
     }
 
     /// `log1p(Float(n))`, from a table for the statement lengths news has (libm's `log1pf` was

@@ -247,10 +247,21 @@ public struct LexiconSet: Sendable {
     }
 
     /// `longestMatch(tokens, at: i)` given `hint(tokens[i].hash)`: the first lookup is the hint.
-    @inlinable
+    ///
+    /// Inlined for the common case, a key that starts no longer phrase, whose hint is the whole
+    /// answer (most of a news statement's ~9 lexicon starts); longer phrases go to the loop.
+    @inlinable @inline(__always)
     public func longestMatch(_ tokens: UnsafeBufferPointer<Token>, at i: Int, hint: Int32) -> (entry: Int, length: Int)? {
         guard hint >= 0 else { return nil }
-        return longestMatch(tokens, at: i, first: (value: Int(hint &>> 2), tag: UInt32(hint & 3)))
+        let tag = UInt32(truncatingIfNeeded: hint & 3)
+        if tag & Self.extendsTag == 0 { return tag & Self.isEntryTag != 0 ? (Int(hint &>> 2), 1) : nil }
+        return longestPhrase(tokens, at: i, first: (value: Int(hint &>> 2), tag: tag))
+    }
+
+    /// `longestMatch(tokens, at:first:)` out of line, for a first key that starts longer phrases.
+    @inlinable @inline(never)
+    func longestPhrase(_ tokens: UnsafeBufferPointer<Token>, at i: Int, first: (value: Int, tag: UInt32)) -> (entry: Int, length: Int)? {
+        longestMatch(tokens, at: i, first: first)
     }
 
     /// No lexicon key is the token (`hint`); `unknownHint`: not looked up (a caller's marker).
