@@ -254,7 +254,11 @@ public struct LexiconSet: Sendable {
     public func longestMatch(_ tokens: UnsafeBufferPointer<Token>, at i: Int, hint: Int32) -> (entry: Int, length: Int)? {
         guard hint >= 0 else { return nil }
         let tag = UInt32(truncatingIfNeeded: hint & 3)
-        if tag & Self.extendsTag == 0 { return tag & Self.isEntryTag != 0 ? (Int(hint &>> 2), 1) : nil }
+        let single: (entry: Int, length: Int)? = tag & Self.isEntryTag != 0 ? (Int(hint &>> 2), 1) : nil
+        if tag & Self.extendsTag == 0 { return single }
+        // Most starts that could extend do not ("the", "of", "in" begin a few phrases each): the
+        // two-token key's filter bit, clear, answers that here as the loop would.
+        guard phraseMaxTokens > 1, i + 1 < tokens.count, table.mayContain(TermHash.combine(tokens[i].hash, tokens[i + 1].hash)) else { return single }
         return longestPhrase(tokens, at: i, first: (value: Int(hint &>> 2), tag: tag))
     }
 
