@@ -9,7 +9,8 @@ Needs a release build (swift build -c release) and, for the peers, pip packages 
 textblob and alt-profanity-check (missing peers are skipped and said so). Reuters has ~106k
 sentences; larger --statements repeat them (rhetor's start-up, ~0.1 s, is then a small share).
 Each rhetor run is repeated --repeat times and the median taken (shared vCPUs are noisy); peers
-run once. Peak RSS comes from GNU time (`/usr/bin/time -f %M`), so it is the child's own, not
+run once. Then --repeat pairs of back-to-back runs (VADER, then `rhetor score --threads 1`) give
+ratios measured in the same spell of the machine, and their median. Peak RSS comes from GNU time (`/usr/bin/time -f %M`), so it is the child's own, not
 the Python parent's inherited high-water mark. When OpenBLAS is installed beside the reference
 BLAS, `rhetor score` also runs with it (same binary, LD_LIBRARY_PATH) and the outputs are compared.
 """
@@ -141,6 +142,16 @@ def main():
         except RuntimeError as e:
             skipped.append(f"{name}: {str(e).splitlines()[-1] if str(e) else 'failed'}")
     vader = next((r for r in rows if r[0] == "vaderSentiment"), None)
+    # The ratio above divides rates measured minutes apart, and this machine class drifts by up
+    # to 1.6x between minutes; pairs of back-to-back runs (VADER, then rhetor on one core) see
+    # the same spell, so their ratios are the steadier comparison.
+    paired = []
+    if vader:
+        script = os.path.join(tmp, "peer_vaderSentiment.py")
+        for _ in range(a.repeat):
+            v_wall, _ = run(one + [sys.executable, script, small])
+            r_wall, _ = run(one + [rhetor, "score", "--threads", "1", big])
+            paired.append((len(sents) / r_wall) / (a.peer_statements / v_wall))
     lines = [f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
              f"python: {platform.python_version()}; swift: {subprocess.run(['swift', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}",
              f"blas: {os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3')}; {blas_note}",
@@ -157,6 +168,10 @@ def main():
         two_threads = next((r for r in rows if r[0].startswith(f"rhetor {job} --threads 2")), None)
         if one_thread and two_threads:
             lines.append(f"\n{job}: two threads {two_threads[2] / one_thread[2]:.2f}x one thread")
+    if paired:
+        ordered = sorted(paired)
+        lines.append(f"\nscore --threads 1 vs VADER in {len(paired)} back-to-back pairs (VADER, then rhetor): "
+                     + ", ".join(f"{r:.1f}x" for r in paired) + f"; median {ordered[len(ordered) // 2]:.1f}x")
     for s in skipped:
         lines.append(f"\nskipped {s}")
     text = "\n".join(lines)
