@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Compares rhetor builds on one input, like for like: runs `rhetor score --threads 1` of each
 # binary in turn (interleaved, so a slow spell of this shared VM hits all of them), pinned to one
-# core, output written to a file as a user's run would, and prints each binary's minimum and
-# median CPU time (user + system). On this machine class single runs of the same binary vary by
-# up to 1.5x from minute to minute; interleaving and the minimum make builds comparable.
+# core, output written to a file as a user's run would, and prints each binary's minimum, lower
+# quartile and median CPU time (perf's task-clock when perf runs here, else user + system). On
+# this machine class single runs of the same binary vary by up to 1.5x from minute to minute;
+# interleaving and the minimum make builds comparable.
 #
 # Usage: Benchmarks/compare_builds.sh RUNS INPUT BINARY...
 #   e.g. git worktree add /tmp/old <commit> && (cd /tmp/old && swift build -c release)
@@ -18,16 +19,24 @@ export RHETOR_MODEL=${RHETOR_MODEL:-$root/models/rhetor-news}
 core=${CORE:-0}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# CPU time from `perf stat -e task-clock` (milliseconds) when perf runs here, else from GNU time
+# (user + system, 10 ms steps).
+if perf stat -x, -e task-clock -o /dev/null true 2> /dev/null; then perf=1; else perf=0; fi
 for ((r = 1; r <= runs; r++)); do
   i=0
   for bin in "$@"; do
-    /usr/bin/time -f "%U %S" -o "$work/time" taskset -c "$core" "$bin" score --threads 1 "$input" > "$work/out" 2> /dev/null
-    awk '{ printf "%.2f\n", $1 + $2 }' "$work/time" >> "$work/cpu.$i"
+    if [ $perf = 1 ]; then
+      perf stat -x, -e task-clock -o "$work/time" taskset -c "$core" "$bin" score --threads 1 "$input" > "$work/out" 2> /dev/null
+      awk -F, '/task-clock/ { printf "%.4f\n", $1 / 1000 }' "$work/time" >> "$work/cpu.$i"
+    else
+      /usr/bin/time -f "%U %S" -o "$work/time" taskset -c "$core" "$bin" score --threads 1 "$input" > "$work/out" 2> /dev/null
+      awk '{ printf "%.2f\n", $1 + $2 }' "$work/time" >> "$work/cpu.$i"
+    fi
     i=$((i + 1))
   done
 done
 i=0
 for bin in "$@"; do
-  sort -n "$work/cpu.$i" | awk -v bin="$bin" -v n="$runs" '{ a[NR] = $1 } END { printf "%-50s min %.2f s  median %.2f s  (%d runs)\n", bin, a[1], a[int((NR + 1) / 2)], n }'
+  sort -n "$work/cpu.$i" | awk -v bin="$bin" -v n="$runs" '{ a[NR] = $1 } END { printf "%-50s min %.3f s  q1 %.3f s  median %.3f s  (%d runs)\n", bin, a[1], a[int((NR + 3) / 4)], a[int((NR + 1) / 2)], n }'
   i=$((i + 1))
 done
