@@ -106,5 +106,5 @@ public struct LoweredBytes: Sendable, Equatable {
     }
 
     /// No bytes: the token was not made by the plain-word path.
-    @inlinable public static var none: LoweredBytes { LoweredBytes(lo: 0, hi: 0) }
+    @inlinable public static var absent: LoweredBytes { LoweredBytes(lo: 0, hi: 0) }
 }

@@ -580,7 +580,7 @@ private struct Scanner {
             }
         }
         return (j, upperSeen | lower != 0 ? .word : .number, Self.flags(firstUpper: firstUpper, manyUpper: manyUpper, lower: lower != 0),
-                TermHash.finish(h, count: j &- start), .none)
+                TermHash.finish(h, count: j &- start), .absent)
     }
 
     /// Consumes ASCII spaces, plain ASCII words (`plainWord`) and lone punctuation marks from
@@ -789,7 +789,7 @@ private struct Scanner {
 
     @inline(__always)
     mutating func emit(_ kind: TokenKind, _ a: Int, _ b: Int, _ ca: Int, _ cb: Int, hash: UInt64, flags: TokenFlags, run: Int = 0,
-                       lowered: LoweredBytes = .none) {
+                       lowered: LoweredBytes = .absent) {
         Self.append(kind, a, b, ca, cb, hash: hash, flags: flags, run: run, lowered: lowered,
                     to: buffer, out: &out, loweredOut: &loweredOut, count: &count, capacity: &capacity)
     }
@@ -798,7 +798,7 @@ private struct Scanner {
     /// on output state the caller may hold in locals (`scanPlainRun`).
     @inline(__always)
     static func append(_ kind: TokenKind, _ a: Int, _ b: Int, _ ca: Int, _ cb: Int, hash: UInt64, flags: TokenFlags, run: Int = 0,
-                       lowered: LoweredBytes = .none, to buffer: TokenBuffer, out: inout UnsafeMutablePointer<Token>,
+                       lowered: LoweredBytes = .absent, to buffer: TokenBuffer, out: inout UnsafeMutablePointer<Token>,
                        loweredOut: inout UnsafeMutablePointer<LoweredBytes>, count: inout Int, capacity: inout Int) {
         if count == capacity {
             buffer.grow(keeping: count)

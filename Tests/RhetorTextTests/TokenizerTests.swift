@@ -191,7 +191,7 @@ func texts(_ s: String) -> [String] {
             let bytes = Array(text.utf8)
             bytes.withUnsafeBufferPointer { b in
                 fast.tokenize(b, into: fastBuffer)
-                for (t, lowered) in zip(fastBuffer.tokens, fastBuffer.lowered) where lowered != .none {
+                for (t, lowered) in zip(fastBuffer.tokens, fastBuffer.lowered) where lowered != .absent {
                     keyed += 1
                     let word = b[Int(t.byteStart)..<Int(t.byteEnd)].map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
                     #expect(word.count <= 15 && (t.kind == .word || t.kind == .number), "\(text)")
@@ -202,13 +202,13 @@ func texts(_ s: String) -> [String] {
                     #expect(lowered == LoweredBytes(lo: lo, hi: hi), "\(text): \(String(decoding: word, as: UTF8.self))")
                 }
                 general.tokenize(b, into: generalBuffer)
-                #expect(generalBuffer.lowered.allSatisfy { $0 == .none }, "\(text)")
+                #expect(generalBuffer.lowered.allSatisfy { $0 == .absent }, "\(text)")
             }
         }
         // Every word of the first text is plain.
         let first = Array(texts[0].utf8)
         first.withUnsafeBufferPointer { fast.tokenize($0, into: fastBuffer) }
-        #expect(fastBuffer.lowered.allSatisfy { $0 != .none })
+        #expect(fastBuffer.lowered.allSatisfy { $0 != .absent })
         #expect(keyed > 1_000)
     }
 }

@@ -222,10 +222,18 @@ public struct LexiconSet: Sendable {
     /// The longest match at `i` given the phrase table's slot for the first token.
     @inlinable @inline(__always)
     func longestMatch(_ tokens: UnsafeBufferPointer<Token>, at i: Int, first: (value: Int, tag: UInt32)) -> (entry: Int, length: Int)? {
-        var h = tokens[i].hash
-        var len = 1
-        var best: (Int, Int)?
-        var hit = first
+        longestMatch(tokens, at: i, key: tokens[i].hash, length: 1, hit: first, best: nil)
+    }
+
+    /// The matching loop from the key of tokens `i..<i+length` (found, with slot `hit`), given
+    /// the best match among shorter keys.
+    @inlinable @inline(__always)
+    func longestMatch(_ tokens: UnsafeBufferPointer<Token>, at i: Int, key: UInt64, length: Int, hit: (value: Int, tag: UInt32),
+                      best: (entry: Int, length: Int)?) -> (entry: Int, length: Int)? {
+        var h = key
+        var len = length
+        var best = best
+        var hit = hit
         while true {
             if hit.tag & Self.isEntryTag != 0 { best = (hit.value, len) }
             if hit.tag & Self.extendsTag == 0 || len >= phraseMaxTokens || i + len >= tokens.count { break }
@@ -258,14 +266,18 @@ public struct LexiconSet: Sendable {
         if tag & Self.extendsTag == 0 { return single }
         // Most starts that could extend do not ("the", "of", "in" begin a few phrases each): the
         // two-token key's filter bit, clear, answers that here as the loop would.
-        guard phraseMaxTokens > 1, i + 1 < tokens.count, table.mayContain(TermHash.combine(tokens[i].hash, tokens[i + 1].hash)) else { return single }
-        return longestPhrase(tokens, at: i, first: (value: Int(hint &>> 2), tag: tag))
+        guard phraseMaxTokens > 1, i + 1 < tokens.count else { return single }
+        let pair = TermHash.combine(tokens[i].hash, tokens[i + 1].hash)
+        guard table.mayContain(pair) else { return single }
+        return longestPhrase(tokens, at: i, pair: pair, single: single)
     }
 
-    /// `longestMatch(tokens, at:first:)` out of line, for a first key that starts longer phrases.
+    /// The loop of `longestMatch(tokens, at:first:)` out of line, from the two-token key `pair`
+    /// whose filter bit is set: its probe, then longer keys.
     @inlinable @inline(never)
-    func longestPhrase(_ tokens: UnsafeBufferPointer<Token>, at i: Int, first: (value: Int, tag: UInt32)) -> (entry: Int, length: Int)? {
-        longestMatch(tokens, at: i, first: first)
+    func longestPhrase(_ tokens: UnsafeBufferPointer<Token>, at i: Int, pair: UInt64, single: (entry: Int, length: Int)?) -> (entry: Int, length: Int)? {
+        guard let hit = table.probe(pair) else { return single }
+        return longestMatch(tokens, at: i, key: pair, length: 2, hit: hit, best: single)
     }
 
     /// No lexicon key is the token (`hint`); `unknownHint`: not looked up (a caller's marker).
