@@ -10,9 +10,10 @@ textblob and alt-profanity-check (missing peers are skipped and said so). Reuter
 sentences; larger --statements repeat them (rhetor's start-up, ~0.1 s, is then a small share).
 Each rhetor run is repeated --repeat times and the median taken (shared vCPUs are noisy); peers
 run once. Then --repeat pairs of back-to-back runs (VADER, then `rhetor score --threads 1`) give
-ratios measured in the same spell of the machine, and their median. Peak RSS comes from GNU time (`/usr/bin/time -f %M`), so it is the child's own, not
-the Python parent's inherited high-water mark. When OpenBLAS is installed beside the reference
-BLAS, `rhetor score` also runs with it (same binary, LD_LIBRARY_PATH) and the outputs are compared.
+ratios measured in the same spell of the machine, and their median. Peak RSS comes from GNU time
+(`/usr/bin/time -f %M`), so it is the child's own, not the Python parent's inherited high-water
+mark. When OpenBLAS is installed beside the reference BLAS, `rhetor score` also runs with it (same
+binary, LD_LIBRARY_PATH) and the outputs are compared.
 """
 import argparse, json, os, platform, re, resource, subprocess, sys, tempfile, time
 
@@ -132,8 +133,9 @@ def main():
         wall, rss = median_run(pin + [rhetor, "quotes", "--threads", str(threads), arts], a.repeat)
         record(f"rhetor quotes --threads {threads} (articles)", len(records), art_mb, wall, rss)
     skipped = []
+    scripts = {}
     for name, code in PEERS.items():
-        script = os.path.join(tmp, "peer_" + re.sub(r"\W", "_", name) + ".py")
+        script = scripts[name] = os.path.join(tmp, "peer_" + re.sub(r"\W", "_", name) + ".py")
         with open(script, "w") as f:
             f.write("import sys\n" + code)
         try:
@@ -147,10 +149,10 @@ def main():
     # the same spell, so their ratios are the steadier comparison.
     paired = []
     if vader:
-        script = os.path.join(tmp, "peer_vaderSentiment.py")
         for _ in range(a.repeat):
-            v_wall, _ = run(one + [sys.executable, script, small])
-            r_wall, _ = run(one + [rhetor, "score", "--threads", "1", big])
+            v_wall, _ = run(one + [sys.executable, scripts["vaderSentiment"], small])
+            # Output to a file, as in the rows above.
+            r_wall, _ = run(one + [rhetor, "score", "--threads", "1", big], stdout_path=reference_out)
             paired.append((len(sents) / r_wall) / (a.peer_statements / v_wall))
     lines = [f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
              f"python: {platform.python_version()}; swift: {subprocess.run(['swift', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}",
