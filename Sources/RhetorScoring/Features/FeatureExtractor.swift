@@ -654,12 +654,14 @@ final class WordCache {
     let slots: UnsafeMutablePointer<Slot>
 
     init() {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<Slot>.stride << Self.bits, alignment: 64)
+        let raw = HugePageMemory.allocate(byteCount: Self.byteCount)
         slots = raw.bindMemory(to: Slot.self, capacity: 1 << Self.bits)
         slots.initialize(repeating: Slot(), count: 1 << Self.bits)
     }
 
-    deinit { UnsafeMutableRawPointer(slots).deallocate() }
+    static let byteCount = MemoryLayout<Slot>.stride << bits
+
+    deinit { HugePageMemory.deallocate(slots, byteCount: Self.byteCount) }
 }
 
 /// Receives each hashed feature of a statement, in order, with the code-point span of the

@@ -1,3 +1,5 @@
+import RhetorText
+
 /// The hashed weights packed for the gather: 8-bit codes with one float scale per output, four
 /// lanes per bucket when the model has at most four outputs, so one bucket is one aligned 4-byte
 /// load.
@@ -29,7 +31,7 @@ public final class HashedTable: @unchecked Sendable {
         self.bits = bits
         self.scales = scales
         stride = outputs <= 4 ? 4 : outputs
-        lanes = .allocate(capacity: stride << bits)
+        lanes = HugePageMemory.allocate(byteCount: stride << bits).bindMemory(to: Int8.self, capacity: stride << bits)
         lanes.initialize(repeating: 0, count: stride << bits)
         if let codes {
             precondition(codes.count == weights.count, "one code per hashed weight")
@@ -49,7 +51,7 @@ public final class HashedTable: @unchecked Sendable {
         }
     }
 
-    deinit { lanes.deallocate() }
+    deinit { HugePageMemory.deallocate(lanes, byteCount: stride << bits) }
 
     /// The scale that maps the largest magnitude to code 127 (1 for an all-zero output).
     public static func scale(for weights: some Sequence<Float>) -> Float {
