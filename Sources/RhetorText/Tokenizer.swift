@@ -13,22 +13,25 @@ import _RhetorKernels
 /// - a run of `!` and `?` is one emphasis token; a run of one repeated punctuation mark is one token;
 /// - emoji absorb variation selectors, skin tones, keycaps and zero-width-joined emoji;
 /// - a maximal invalid UTF-8 subpart is one `.invalid` token (one replacement character).
-public struct Tokenizer: Sendable {
+public struct Tokenizer: @unchecked Sendable {
     /// False only in tests: every word then goes through the general rules, which the one-pass
     /// ASCII fast path must reproduce token for token.
     let plainASCIIFastPath: Bool
     /// True to classify word bytes with the scalar twin of the SWAR kernel (`WordBytes`): by
     /// default when `RHETOR_SCALAR_KERNELS=1`.
     let scalarKernels: Bool
+    /// The byte-class tables, read from their lazy globals once here rather than on every
+    /// statement (each read is a `swift_once` call). Built once, never written: safe to share.
+    let tables: ScanTables.Pointers
 
     public init() {
-        plainASCIIFastPath = true
-        scalarKernels = ByteScan.forceScalar
+        self.init(plainASCIIFastPath: true)
     }
 
     init(plainASCIIFastPath: Bool, scalarKernels: Bool = ByteScan.forceScalar) {
         self.plainASCIIFastPath = plainASCIIFastPath
         self.scalarKernels = scalarKernels
+        tables = ScanTables.Pointers(byteClass: ByteClass.table, plain: ScanTables.plainTables)
     }
 
     /// Tokenizes a string.
@@ -62,7 +65,7 @@ public struct Tokenizer: Sendable {
     ///
     /// - Complexity: O(n) in the number of bytes.
     public func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, into buffer: TokenBuffer) {
-        var scanner = Scanner(bytes: bytes, fastPath: plainASCIIFastPath, scalarKernels: scalarKernels, out: buffer)
+        var scanner = Scanner(bytes: bytes, fastPath: plainASCIIFastPath, scalarKernels: scalarKernels, tables: tables, out: buffer)
         scanner.run()
         buffer.count = scanner.count
     }
@@ -113,7 +116,13 @@ public final class TokenBuffer {
 
 /// What the scan loop reads besides the text, built once: the hashes of the fixed token
 /// spellings and the word-byte table.
-private enum ScanTables {
+enum ScanTables {
+    /// The tables a scanner reads on every byte or word.
+    struct Pointers {
+        let byteClass: UnsafePointer<ByteClass>
+        let plain: (wordBytes: UnsafePointer<UInt16>, singlePunct: UnsafePointer<UInt64>)
+    }
+
     static let replacement = TermHash.term([0xEF, 0xBF, 0xBD])
     /// A lone curly apostrophe normalizes to `'`.
     static let apostrophe = TermHash.term([0x27])
@@ -179,11 +188,11 @@ private struct Scanner {
     var capacity: Int
     var count = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, fastPath: Bool, scalarKernels: Bool, out buffer: TokenBuffer) {
+    init(bytes: UnsafeBufferPointer<UInt8>, fastPath: Bool, scalarKernels: Bool, tables: ScanTables.Pointers, out buffer: TokenBuffer) {
         p = bytes
         n = bytes.count
-        table = ByteClass.table
-        (wordBytes, singlePunct) = ScanTables.plainTables
+        table = tables.byteClass
+        (wordBytes, singlePunct) = tables.plain
         self.fastPath = fastPath
         self.scalarKernels = scalarKernels
         self.buffer = buffer

@@ -224,6 +224,10 @@ public struct FeatureExtractor: Sendable {
     public let lexicons: LexiconSet
     public let spec: HashSpec
     let tokenizer = Tokenizer()
+    /// `spec.hasher`, built once: it reads three lazy globals (a `swift_once` call each).
+    let hasher: BucketHasher
+    /// `logLengths`, read from its lazy global once.
+    let logLengthTable: [Float] = Self.logLengths
     /// Room for a hashed word's bytes: words of at most 60 bytes get character n-grams, plus
     /// the two boundary marks and 8 bytes of slack for unaligned 8-byte loads.
     static let charBufferCount = 72
@@ -233,6 +237,7 @@ public struct FeatureExtractor: Sendable {
                      "character n-grams are 1 to 7 bytes (packed n-gram keys); model loading checks this first")
         self.lexicons = lexicons
         self.spec = spec
+        hasher = spec.hasher
     }
 
     /// Extracts the features of a statement.
@@ -389,7 +394,7 @@ public struct FeatureExtractor: Sendable {
         rule(.exclamation, ep, "exclamation marks")
         rule(.question, qm, "question marks")
         rule(.allCaps, mixedCase ? Float(caps) * norm : 0, "ALL CAPS words")
-        rule(.logLength, Self.logLength(lexical), "statement length")
+        rule(.logLength, logLength(lexical), "statement length")
         rule(.negators, Float(negators), "negators")
     }
 
@@ -403,8 +408,8 @@ public struct FeatureExtractor: Sendable {
     /// `log1p(Float(n))`, from a table for the statement lengths news has (libm's `log1pf` was
     /// 1.3 % of the batch scorer's time); the table holds the very values `log1p` returns.
     @inline(__always)
-    static func logLength(_ n: Int) -> Float {
-        n < logLengths.count ? logLengths[n] : log1p(Float(n))
+    func logLength(_ n: Int) -> Float {
+        n < logLengthTable.count ? logLengthTable[n] : log1p(Float(n))
     }
 
     static let logLengths: [Float] = (0..<1024).map { log1p(Float($0)) }
@@ -448,7 +453,7 @@ public struct FeatureExtractor: Sendable {
     func hash<Sink: HashedFeatureSink>(tokens: UnsafeBufferPointer<Token>, lowered: UnsafeBufferPointer<LoweredBytes>, bytes: UnsafeBufferPointer<UInt8>,
                                        chars charBuffer: inout [UInt8], into sink: inout Sink, scan: inout RuleScan) {
         let charMin = spec.charMin, charMax = spec.charMax
-        let hasher = spec.hasher
+        let hasher = self.hasher
         var prev: UInt64 = 0
         var havePrev = false
         precondition(charBuffer.count >= Self.charBufferCount, "the scratch's word buffer is too small")
