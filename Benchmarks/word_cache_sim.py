@@ -46,7 +46,7 @@ def main():
                     h = hashes[w] = term_hash(w)
                 stream.append((w, h))
     print(f"{len(stream)} words, {len(hashes)} distinct")
-    for slots in (16384, 32768):
+    for slots in (16384, 32768, 65536):
         for ways in (1, 2, 4):
             sets = [[] for _ in range(slots // ways)]
             hits = 0

@@ -115,8 +115,8 @@ import RhetorText
         #expect(value("NOT ruling out talks", .allCaps) > 0)
     }
 
-    /// The branch-free counts agree with counting each token by the rules' definitions, for
-    /// every kind and every flag combination.
+    /// The packed counts and the one-at-a-time loop agree with counting each token by the
+    /// rules' definitions, for every kind and every flag combination.
     @Test func tokenCountsMatchPlainCounting() {
         var tokens: [Token] = []
         for kind in 0...8 {
@@ -137,6 +137,10 @@ import RhetorText
         let counts = tokens.withUnsafeBufferPointer { TokenCounts($0) }
         #expect(counts.lexical == lexical && counts.caps == caps && counts.lower == lower)
         #expect(counts.exclamations == exclamations && counts.questions == questions)
+        // The one-at-a-time loop that token lists too long for the packed lanes take.
+        let each = tokens.withUnsafeBufferPointer { TokenCounts(countingEach: $0) }
+        #expect(each.lexical == lexical && each.caps == caps && each.lower == lower)
+        #expect(each.exclamations == exclamations && each.questions == questions)
         var inside = counts
         for t in tokens { inside.uncountInsidePhrase(t) }
         #expect(inside.lower == 0 && inside.exclamations == 0 && inside.questions == 0 && inside.caps == caps)

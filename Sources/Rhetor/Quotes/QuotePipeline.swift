@@ -67,7 +67,7 @@ public final class QuotePipeline: Sendable {
 
     /// Stop after the first article that cannot be read (after writing its error record).
     public let strict: Bool
-    /// Scorer scratches (buffers and the 512 KB word cache) kept across batches: a worker takes
+    /// Scorer scratches (buffers and the 2 MB word cache) kept across batches: a worker takes
     /// one for a batch and gives it back, so the cache stays warm and is not rebuilt per batch.
     let scratches = ScratchPool()
 
