@@ -348,11 +348,15 @@ public final class ScorePipeline: Sendable {
                 }
             }
             var out = BlockOutput()
-            // A score line is ~100 bytes: room for the block's lines without regrowing.
-            out.bytes.reserveCapacity(range.count * 128)
             out.ends.reserveCapacity(range.count)
             out.failedAt.reserveCapacity(range.count)
             let k = scorer.model.weights.outputs
+            if options.outputFormat == .jsonl, !options.explain {
+                writeJSONLines(batch, range, into: &out, outputs: k)
+                return out
+            }
+            // A score line is ~100 bytes: room for the block's lines without regrowing.
+            out.bytes.reserveCapacity(range.count * 128)
             var v = 0
             // Buffers taken once for the block: the loop then holds no counted references, where
             // a text closure per line retained the batch and this worker.
@@ -380,6 +384,57 @@ public final class ScorePipeline: Sendable {
             }
             return out
         }
+
+        /// Writes the block's JSON score and error lines (no explanations) straight into the
+        /// storage of `out.bytes`, sized once from each line's bound: no stack line, closure or
+        /// array append per record.
+        func writeJSONLines(_ batch: Batch, _ range: Range<Int>, into out: inout BlockOutput, outputs k: Int) {
+            let pipeline = self.pipeline
+            // Error lines (rare) are made first, so the block's bound is known before writing.
+            var errorLines: [[UInt8]] = []
+            var bound = 0
+            batch.records.withUnsafeBufferPointer { records in
+                for j in 0..<range.count {
+                    if let e = errors[j] {
+                        let line = JSONWriter.errorLine(line: records[range.lowerBound + j].line, idKey: "id", id: ids[j], error: e)
+                        bound += line.count
+                        errorLines.append(line)
+                    } else {
+                        bound += pipeline.lineBytesBesidesID + LineCursor.room(for: ids[j])
+                    }
+                }
+            }
+            var ends = out.ends, failedAt = out.failedAt
+        let digits = JSONWriter.digitTables
+            out.bytes = [UInt8](unsafeUninitializedCapacity: bound) { buffer, written in
+                let base = buffer.baseAddress!
+                var position = 0, nextError = 0, v = 0
+                batch.records.withUnsafeBufferPointer { records in
+                logits.withUnsafeBufferPointer { lb in
+                    for j in 0..<range.count {
+                        if errors[j] != nil {
+                            errorLines[nextError].withUnsafeBufferPointer { (base + position).update(from: $0.baseAddress!, count: $0.count) }
+                            position += errorLines[nextError].count
+                            nextError += 1
+                            failedAt.append(true)
+                        } else {
+                            var cursor = LineCursor(base: base + position, capacity: bound - position, digits: digits)
+                            pipeline.writeScoreLine(&cursor, line: records[range.lowerBound + j].line, id: ids[j],
+                                                    logits: UnsafeBufferPointer(rebasing: lb[(v * k)..<(v * k + k)]), explained: false)
+                            precondition(!cursor.overflowed, "the block's capacity is the sum of its lines' bounds")
+                            position += cursor.count
+                            v += 1
+                            failedAt.append(false)
+                        }
+                        ends.append(position)
+                    }
+                }
+                }
+                written = position
+            }
+            out.ends = ends
+            out.failedAt = failedAt
+        }
     }
 
     /// Renders one scored record; `text` (its statement's bytes) is read only when explaining.
@@ -389,19 +444,7 @@ public final class ScorePipeline: Sendable {
             // Built on the stack in one piece, the buffer sized from bounds so it always fits.
             let explain = options.explain
             let fits = LineCursor.build(capacity: lineBytesBesidesID + LineCursor.room(for: id), appendingTo: &out) { c in
-                c.put(#"{"line":"#)
-                c.integer(line)
-                c.put(#","id":"#)
-                c.id(id)
-                outputKeyBytes.withUnsafeBufferPointer { keys in
-                    for o in 0..<outputKeyRanges.count {
-                        c.put(UnsafeBufferPointer(rebasing: keys[outputKeyRanges[o]]))
-                        c.score(Double(scorer.link(logits[o], output: o)))
-                    }
-                }
-                lineEnd.withUnsafeBufferPointer { end in
-                    c.put(explain ? UnsafeBufferPointer(rebasing: end[..<lineEndBeforeBrace]) : end)
-                }
+                writeScoreLine(&c, line: line, id: id, logits: logits, explained: explain)
             }
             precondition(fits, "the score line's capacity is a bound on what it holds")
             if explain {
@@ -425,6 +468,25 @@ public final class ScorePipeline: Sendable {
                 }
             }
             out.append(contentsOf: (row + "\n").utf8)
+        }
+    }
+
+    /// A JSON score line: line number, id, each output's score and the model tag; the closing
+    /// brace and newline too unless an explanation follows (`explained`).
+    @inline(__always)
+    func writeScoreLine(_ c: inout LineCursor, line: Int, id: RecordID, logits: UnsafeBufferPointer<Float>, explained: Bool) {
+        c.put(#"{"line":"#)
+        c.integer(line)
+        c.put(#","id":"#)
+        c.id(id)
+        outputKeyBytes.withUnsafeBufferPointer { keys in
+            for o in 0..<outputKeyRanges.count {
+                c.put(UnsafeBufferPointer(rebasing: keys[outputKeyRanges[o]]))
+                c.score(Double(scorer.link(logits[o], output: o)))
+            }
+        }
+        lineEnd.withUnsafeBufferPointer { end in
+            c.put(explained ? UnsafeBufferPointer(rebasing: end[..<lineEndBeforeBrace]) : end)
         }
     }
 
