@@ -51,13 +51,12 @@ struct Quotes: ParsableCommand {
                 inputs.append((h, fmt, f))
             }
             if inputs.isEmpty { inputs = [(FileHandle.standardInput, inputFormat ?? .jsonl, "stdin")] }
-            let out = FileHandle.standardOutput
-            if outputFormat == .csv { out.write(Data(QuotePipeline.csvHeader.utf8)) }
+            if outputFormat == .csv { writeStandardOutput(Array(QuotePipeline.csvHeader.utf8)) }
             var counts = QuotePipeline.Counts()
             // With two or more threads, batch k is processed while batch k+1 is read.
             let overlap = BatchOverlap<([UInt8], QuotePipeline.Counts)>(enabled: pipeline.threads > 1)
             func deliver(_ done: ([UInt8], QuotePipeline.Counts)) -> Bool {
-                out.write(Data(done.0))
+                writeStandardOutput(done.0)
                 counts.add(done.1)
                 progress.show(records: counts.articles + counts.failed, bytes: counts.textBytes, since: started)
                 return !counts.stopped

@@ -50,13 +50,12 @@ struct Score: ParsableCommand {
             options.strict = strict
             let pipeline = ScorePipeline(model: m, options: options)
             var total = ScoreCounts()
-            let out = FileHandle.standardOutput
             let clock = ContinuousClock()
             let started = clock.now
             let progress = Progress(enabled: isatty(2) == 1, totalBytes: Progress.size(of: files))
             for h in handles {
                 let before = total
-                let c = pipeline.run(input: h, write: { out.write(Data($0)) }, progress: { c in
+                let c = pipeline.run(input: h, write: writeStandardOutput, progress: { c in
                     progress.show(records: before.records + c.records, bytes: before.bytes + c.bytes, since: started)
                 })
                 total.scored += c.scored
