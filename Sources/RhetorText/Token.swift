@@ -84,7 +84,7 @@ public struct Token: Sendable, Hashable {
     }
 
     /// The number of bytes the token spans.
-    @inlinable public var byteCount: Int { Int(byteEnd - byteStart) }
+    @inlinable public var byteCount: Int { Int(byteEnd &- byteStart) }
 
     /// True for words, clitics and numbers: the tokens lexicons and n-gram features look at.
     @inlinable public var isLexical: Bool { kind == .word || kind == .clitic || kind == .number }
