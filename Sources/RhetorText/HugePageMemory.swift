@@ -25,7 +25,7 @@ public enum HugePageMemory {
         let rounded = (byteCount + pageBytes - 1) / pageBytes * pageBytes
         var p: UnsafeMutableRawPointer?
         guard posix_memalign(&p, pageBytes, rounded) == 0, let p else {
-            fatalError("out of memory: \(rounded) bytes for a hashed table")
+            fatalError("out of memory: \(rounded) bytes for a lookup table")
         }
         // Advice only: without THP the memory is simply in small pages.
         _ = madvise(p, rounded, MADV_HUGEPAGE)

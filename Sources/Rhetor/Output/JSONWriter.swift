@@ -84,7 +84,8 @@ public struct JSONWriter {
     /// `writeFixed4` with the digit-pair table at hand (`digitTables.pairs`, read once by the
     /// caller). The four digits are two table pairs written in one 4-byte store, and the
     /// trailing zeros are counted from that word's leading zero bytes once "0000" is taken off:
-    /// no division per digit and no loop. Writes up to 6 bytes even when the number is shorter.
+    /// no division per digit and no loop. Writes all of "0.dddd" (after any sign) even when the
+    /// number is shorter: 7 bytes at most.
     @inline(__always)
     static func writeFixed4(_ x: Double, to p: UnsafeMutablePointer<UInt8>, pairs: UnsafePointer<UInt8>) -> Int {
         let y = x * 10_000

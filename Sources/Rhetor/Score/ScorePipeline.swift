@@ -405,7 +405,7 @@ public final class ScorePipeline: Sendable {
                 }
             }
             var ends = out.ends, failedAt = out.failedAt
-        let digits = JSONWriter.digitTables
+            let digits = JSONWriter.digitTables
             out.bytes = [UInt8](unsafeUninitializedCapacity: bound) { buffer, written in
                 let base = buffer.baseAddress!
                 var position = 0, nextError = 0, v = 0

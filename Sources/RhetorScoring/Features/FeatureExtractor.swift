@@ -702,6 +702,7 @@ final class WordCache {
         slots.initialize(repeating: Slot(), count: 1 << Self.bits)
     }
 
+    /// The table's size in bytes.
     static let byteCount = MemoryLayout<Slot>.stride << bits
 
     deinit { HugePageMemory.deallocate(slots, byteCount: Self.byteCount) }
