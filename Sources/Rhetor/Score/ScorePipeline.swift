@@ -400,7 +400,7 @@ public final class ScorePipeline: Sendable {
                         bound += line.count
                         errorLines.append(line)
                     } else {
-                        bound += pipeline.lineBytesBesidesID + LineCursor.room(for: ids[j])
+                        bound += pipeline.scoreLineBound(for: ids[j])
                     }
                 }
             }
@@ -443,7 +443,7 @@ public final class ScorePipeline: Sendable {
         case .jsonl:
             // Built on the stack in one piece, the buffer sized from bounds so it always fits.
             let explain = options.explain
-            let fits = LineCursor.build(capacity: lineBytesBesidesID + LineCursor.room(for: id), appendingTo: &out) { c in
+            let fits = LineCursor.build(capacity: scoreLineBound(for: id), appendingTo: &out) { c in
                 writeScoreLine(&c, line: line, id: id, logits: logits, explained: explain)
             }
             precondition(fits, "the score line's capacity is a bound on what it holds")
@@ -469,6 +469,12 @@ public final class ScorePipeline: Sendable {
             }
             out.append(contentsOf: (row + "\n").utf8)
         }
+    }
+
+    /// The most bytes `writeScoreLine` writes for a record with this id: the capacity both the
+    /// per-record and the per-block writers size for it.
+    func scoreLineBound(for id: RecordID) -> Int {
+        lineBytesBesidesID + LineCursor.room(for: id)
     }
 
     /// A JSON score line: line number, id, each output's score and the model tag; the closing
