@@ -20,12 +20,13 @@ let package = Package(
         .target(name: "Rhetor", dependencies: ["RhetorText", "RhetorScoring", "RhetorQuotes", "RhetorTimeline"]),
         .executableTarget(
             name: "rhetor",
-            dependencies: ["Rhetor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Rhetor", "CRhetorSystem", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: - Implementation details
         .systemLibrary(name: "CBLAS", pkgConfig: "blas", providers: [.apt(["libblas-dev"])]),
         .target(name: "CRhetorSIMD"),
+        .target(name: "CRhetorSystem"),
         .target(name: "_RhetorKernels", dependencies: ["CRhetorSIMD"]),
         .target(name: "RhetorText", dependencies: ["_RhetorKernels"]),
         .target(name: "RhetorScoring", dependencies: ["RhetorText", "CBLAS"]),

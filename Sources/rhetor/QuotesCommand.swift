@@ -1,4 +1,5 @@
 import ArgumentParser
+import CRhetorSystem
 import Foundation
 import Rhetor
 
@@ -33,6 +34,7 @@ struct Quotes: ParsableCommand {
     func run() throws {
         try runOrExit {
             if let t = threads, t < 1 { throw UsageFailure("--threads must be at least 1") }
+            rhetor_keep_freed_memory()
             let m = try DataLocator.loadModel(model: model, lexicons: lexicons)
             let lexDir = try lexicons.map { URL(fileURLWithPath: $0) } ?? DataLocator.lexiconDirectory(nil)
             let clock = ContinuousClock()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CRhetorSystem
 import Foundation
 import Rhetor
 
@@ -32,6 +33,7 @@ struct Score: ParsableCommand {
     func run() throws {
         try runOrExit {
             if let t = threads, t < 1 { throw UsageFailure("--threads must be at least 1") }
+            rhetor_keep_freed_memory()
             let m = try DataLocator.loadModel(model: model, lexicons: lexicons)
             var handles: [FileHandle] = []
             let files = try InputPaths.expand(self.files)
