@@ -150,30 +150,26 @@ struct TokenCounts {
 
     /// Counts every token: one pass, no branch but for the rare emphasis token.
     ///
-    /// Each token adds one entry of a small table, indexed by its kind and ALL CAPS bit, to one
-    /// 64-bit total that holds the three counts in 21-bit lanes (bits 0, 21 and 42): a load and an
-    /// add per token where three counts of bit arithmetic took ~12 instructions. Lanes cannot
-    /// carry into each other below 2^21 tokens; longer token lists take the plain loop.
+    /// Each token adds one entry of `PackedTokenCounts.table`, indexed by its kind and ALL CAPS
+    /// bit read in one 2-byte load, to one 64-bit total that holds the three counts in 21-bit
+    /// lanes (bits 0, 21 and 42). Lanes cannot carry into each other below 2^21 tokens; longer
+    /// token lists take the plain loop.
     init(_ tokens: UnsafeBufferPointer<Token>) {
         self.init()
-        guard tokens.count < 1 << 21 else {
+        guard tokens.count < 1 << 21, let base = tokens.baseAddress, let offset = PackedTokenCounts.kindAndFlagsOffset else {
             self = TokenCounts(countingEach: tokens)
             return
         }
-        // Entry `2 * kind + allCaps`: lexical (lane 0) for kinds 0-2, ALL CAPS (lane 1), and a
-        // word not in ALL CAPS (lane 2); kinds 0 word, 1 clitic, 2 number, 3...8 the rest.
-        let lexical: UInt64 = 1, caps: UInt64 = 1 << 21, lower: UInt64 = 1 << 42
-        var table: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                    UInt64, UInt64) =
-            (lexical | lower, lexical | caps, lexical, lexical | caps, lexical, lexical | caps,
-             0, caps, 0, caps, 0, caps, 0, caps, 0, caps, 0, caps)
+        let entries = PackedTokenCounts.table
         var packed: UInt64 = 0
-        withUnsafeBytes(of: &table) { raw in
-            let entries = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)
-            for t in tokens {
-                packed &+= entries[Int(t.kind.rawValue) &<< 1 | Int(t.flags.rawValue & TokenFlags.allCaps.rawValue)]
-                if t.kind == .emphasis { countEmphasis(t, by: 1) }
+        var raw = UnsafeRawPointer(base) + offset
+        for _ in 0..<tokens.count {
+            let kindAndFlags = Int(raw.load(as: UInt16.self))
+            packed &+= entries[kindAndFlags & PackedTokenCounts.indexMask]
+            if kindAndFlags & 0xFF == Int(TokenKind.emphasis.rawValue) {
+                countEmphasis(raw.load(fromByteOffset: -offset, as: Token.self), by: 1)
             }
+            raw += MemoryLayout<Token>.stride
         }
         let lane: UInt64 = (1 << 21) - 1
         self.lexical = Int(packed & lane)
@@ -211,6 +207,33 @@ struct TokenCounts {
         if t.flags.contains(.exclamation) { exclamations += sign * Int(t.runLength) }
         if t.flags.contains(.question), !t.flags.contains(.exclamation) { questions += sign * Int(t.runLength) }
     }
+}
+
+/// The table `TokenCounts` sums: one entry per value of a token's kind byte and the ALL CAPS
+/// bit of the flags byte after it, read together as one little-endian 2-byte word.
+enum PackedTokenCounts {
+    /// The kind byte and the ALL CAPS bit (bit 0 of the flags byte: bit 8 of the word).
+    static let indexMask = 0x1FF
+    /// Where a token's kind byte is, when its flags byte follows it (nil otherwise: then
+    /// `TokenCounts` counts token by token).
+    static let kindAndFlagsOffset: Int? = {
+        guard let kind = MemoryLayout<Token>.offset(of: \Token.kind), let flags = MemoryLayout<Token>.offset(of: \Token.flags),
+              flags == kind + 1, TokenFlags.allCaps.rawValue == 1 else { return nil }
+        return kind
+    }()
+    /// Entry `kind | allCaps << 8`: lexical (lane 0) for kinds 0-2 (word, clitic, number), ALL
+    /// CAPS (lane 1), and a word not in ALL CAPS (lane 2). Built once, never written.
+    nonisolated(unsafe) static let table: UnsafePointer<UInt64> = {
+        let t = UnsafeMutablePointer<UInt64>.allocate(capacity: indexMask + 1)
+        for index in 0...indexMask {
+            let kind = index & 0xFF, allCaps = index >> 8
+            var entry: UInt64 = 0
+            if kind <= 2 { entry |= 1 }
+            if allCaps == 1 { entry |= 1 << 21 } else if kind == 0 { entry |= 1 << 42 }
+            t[index] = entry
+        }
+        return UnsafePointer(t)
+    }()
 }
 
 /// One hashed feature occurrence, with the tokens it came from (for explanations).
