@@ -481,10 +481,18 @@ public final class ScorePipeline: Sendable {
     /// brace and newline too unless an explanation follows (`explained`).
     @inline(__always)
     func writeScoreLine(_ c: inout LineCursor, line: Int, id: RecordID, logits: UnsafeBufferPointer<Float>, explained: Bool) {
+        let idKey: StaticString = #","id":"#
         c.put(#"{"line":"#)
+        let lineStart = c.count
         c.integer(line)
-        c.put(#","id":"#)
-        c.id(id)
+        let lineDigits = c.count - lineStart
+        c.put(idKey)
+        if case .integer(let n) = id, n == line, !c.overflowed {
+            // A text file's id is its line number (`{"line":7,"id":7,...}`): its digits again.
+            c.put(UnsafeBufferPointer(start: c.base + lineStart, count: lineDigits))
+        } else {
+            c.id(id)
+        }
         outputKeyBytes.withUnsafeBufferPointer { keys in
             for o in 0..<outputKeyRanges.count {
                 c.put(UnsafeBufferPointer(rebasing: keys[outputKeyRanges[o]]))
