@@ -79,6 +79,29 @@ import Testing
         }
     }
 
+    /// The fast path for lexicon weights gives exactly what `Float(String)` gives, bit for bit, on
+    /// the shapes it takes (sign, up to 7 digits, up to 10 decimals) and on those it hands back.
+    @Test func parseFloatMatchesFloatFromString() {
+        var texts = ["0", "-0", "1", "-1.5", "0.80623", "1.4317", "4", "-4", "3.999999", "9999999", "16777215", "16777216",
+                     "0.0000001", "1234567.0", "12345678", ".5", "5.", "-", "", "+1", "1e3", "1.5e-2", "inf", "nan", "0x1p3", " 1", "1 ",
+                     "1.2.3", "--1", "0.1234567891", "0.12345678912", "00000001", "-0.000"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let intDigits = Int.random(in: 0...8, using: &rng), fracDigits = Int.random(in: -1...11, using: &rng)
+            var t = Bool.random(using: &rng) ? "-" : ""
+            for _ in 0..<intDigits { t += String(Int.random(in: 0...9, using: &rng)) }
+            if fracDigits >= 0 {
+                t += "."
+                for _ in 0..<fracDigits { t += String(Int.random(in: 0...9, using: &rng)) }
+            }
+            texts.append(t)
+        }
+        for t in texts {
+            let fast = LexiconFile.parseFloat(t), reference = Float(t)
+            #expect(fast?.bitPattern == reference?.bitPattern, "\(t)")
+        }
+    }
+
     @Test func sha256Vectors() {
         // FIPS 180-4 examples.
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
