@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "CRhetorSystem"),
         .target(name: "_RhetorKernels", dependencies: ["CRhetorSIMD"]),
         .target(name: "RhetorText", dependencies: ["_RhetorKernels"]),
-        .target(name: "RhetorScoring", dependencies: ["RhetorText", "CBLAS"]),
+        .target(name: "RhetorScoring", dependencies: ["RhetorText", "_RhetorKernels", "CBLAS"]),
         .target(name: "RhetorQuotes", dependencies: ["RhetorText", "RhetorScoring", "_RhetorKernels"]),
         .target(name: "RhetorTimeline", dependencies: ["RhetorText", .product(name: "GRDB", package: "GRDB.swift")]),
 
