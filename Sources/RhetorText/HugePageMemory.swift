@@ -5,7 +5,7 @@ import Glibc
 /// Raw memory for large tables read at random (the hashed weights, a word cache), placed so
 /// Linux may back it with 2 MiB pages.
 ///
-/// Why: each statement reads ~50 random 4-byte buckets of a 1 MB weight table and probes a
+/// Why: each statement reads ~50 random buckets of a 768 KB weight table and probes a
 /// 2 MB word cache. In 4 KiB pages those span ~770 pages, more than the first-level TLB holds,
 /// and on a virtual machine every TLB miss is a two-dimensional page walk. With transparent huge
 /// pages in `madvise` mode (Debian's default) a 2 MiB-aligned region marked `MADV_HUGEPAGE` is one

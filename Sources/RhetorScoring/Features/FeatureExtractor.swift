@@ -789,7 +789,7 @@ extension FeatureExtractor {
         var count = 0
         withUnsafeMutableBytes(of: &codes) { raw in
             let c = raw.baseAddress!.assumingMemoryBound(to: Int.self)
-            if table.stride == 4, bytes.count <= WeightAccumulator.maxBytes {
+            if table.loadsFourLanes, bytes.count <= WeightAccumulator.maxBytes {
                 // The cache's totals and lexicon hints belong to one model: its table, built by
                 // the one batch scorer that holds this extractor.
                 if scratch.wordCache == nil || scratch.wordCacheTable !== table {

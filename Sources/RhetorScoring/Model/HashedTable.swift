@@ -1,24 +1,32 @@
 import RhetorText
 
-/// The hashed weights packed for the gather: 8-bit codes with one float scale per output, four
-/// lanes per bucket when the model has at most four outputs, so one bucket is one aligned 4-byte
-/// load.
+/// The hashed weights packed for the gather: 8-bit codes with one float scale per output. With at
+/// most four outputs one 4-byte load at `bucket x stride` gives a bucket's codes in its first
+/// lanes: `stride` is 3 for three outputs (the shipped models; the load's fourth byte is the next
+/// bucket's first code, which no output reads) and 4 for one, two or four.
 ///
-/// Why: a statement touches ~400 random buckets, and the gather is bound by where the table lives.
-/// 2^18 buckets x 3 float32 (3 MB) spill out of this machine's 1 MiB L2 (`../shared/PERFORMANCE.md`);
-/// 2^18 x 4 bytes is 1 MB. Codes are `round(w / scale)` with `scale = max|w| / 127` per output;
+/// Why: a statement touches ~30 random buckets (a bigram per token, and a word's unigram and
+/// n-grams when it is not in the word cache), and those loads wait on memory: `perf annotate` puts
+/// a third of the hashing walk's samples on the bigram load (`Benchmarks/results/`). 2^18 buckets
+/// x 3 float32 would be 3 MB; x 4 code bytes 1 MB; x 3 code bytes 768 KB, 25 % fewer cache lines
+/// than four. Codes are `round(w / scale)` with `scale = max|w| / 127` per output;
 /// sums of codes are exact integers, so they do not depend on summation order, caching or thread
 /// count, and the scalar reference and the batch path agree bit for bit. The model card gives the
 /// (unmeasurable at 4 decimals) cost in its metrics.
 public final class HashedTable: @unchecked Sendable {
     public let outputs: Int
-    /// Lanes per bucket: 4 when `outputs <= 4`, else `outputs`.
+    /// Bytes from one bucket's codes to the next: 3 for three outputs, 4 for one, two or four,
+    /// else `outputs`.
     public let stride: Int
+    /// True when one 4-byte load at `bucket x stride` holds the bucket's codes in its first
+    /// `outputs` lanes (at most four outputs): what `WeightAccumulator` reads.
+    public var loadsFourLanes: Bool { outputs <= 4 }
     public let bits: Int
     /// Per output: the weight of one code step.
     public let scales: [Float]
-    /// `stride x 2^bits` codes, written once in `init`, read-only afterwards (hence Sendable); a
-    /// stable pointer so the hot loop holds no reference-counted storage.
+    /// `stride x 2^bits` codes and `padding` zero bytes, written once in `init`, read-only
+    /// afterwards (hence Sendable); a stable pointer so the hot loop holds no reference-counted
+    /// storage.
     let lanes: UnsafeMutablePointer<Int8>
 
     /// Packs float weights laid out bucket-major (`2^bits x outputs`) as codes of `scales`; when
@@ -30,24 +38,17 @@ public final class HashedTable: @unchecked Sendable {
         self.outputs = outputs
         self.bits = bits
         self.scales = scales
-        stride = outputs <= 4 ? 4 : outputs
-        lanes = HugePageMemory.allocate(byteCount: stride << bits).bindMemory(to: Int8.self, capacity: stride << bits)
-        lanes.initialize(repeating: 0, count: stride << bits)
+        stride = outputs == 3 ? 3 : (outputs <= 4 ? 4 : outputs)
+        lanes = HugePageMemory.allocate(byteCount: (stride << bits) + Self.padding).bindMemory(to: Int8.self, capacity: (stride << bits) + Self.padding)
+        lanes.initialize(repeating: 0, count: (stride << bits) + Self.padding)
         if let codes {
             precondition(codes.count == weights.count, "one code per hashed weight")
             codes.withUnsafeBufferPointer { c in
                 let c = c.baseAddress!
                 var from = 0, to = 0
-                if outputs == 3, stride == 4 {
-                    // The shipped models' shape, a bucket per step with no inner loop (the
-                    // general loop below was ~55 instructions a bucket, 14M at start-up).
-                    for _ in 0..<(1 << bits) {
-                        lanes[to] = c[from]
-                        lanes[to &+ 1] = c[from &+ 1]
-                        lanes[to &+ 2] = c[from &+ 2]
-                        from &+= 3
-                        to &+= 4
-                    }
+                if stride == outputs {
+                    // The shipped models' shape: the file's bucket-major codes as they are.
+                    lanes.update(from: c, count: outputs << bits)
                 } else {
                     for _ in 0..<(1 << bits) {
                         for o in 0..<outputs { lanes[to &+ o] = c[from &+ o] }
@@ -63,7 +64,10 @@ public final class HashedTable: @unchecked Sendable {
         }
     }
 
-    deinit { HugePageMemory.deallocate(lanes, byteCount: stride << bits) }
+    /// Zero bytes after the last bucket, so its 4-byte load stays inside the allocation.
+    static let padding = 4
+
+    deinit { HugePageMemory.deallocate(lanes, byteCount: (stride << bits) + Self.padding) }
 
     /// The scale that maps the largest magnitude to code 127 (1 for an all-zero output).
     public static func scale(for weights: some Sequence<Float>) -> Float {
@@ -118,6 +122,8 @@ struct WeightAccumulator: HashedFeatureSink {
     /// features x 127 < 2^31); longer ones take the recording path.
     static let maxBytes = 1 << 22
     let table: UnsafeRawPointer
+    /// `HashedTable.stride`: bytes from one bucket to the next.
+    let stride: Int
     let cache: UnsafeMutablePointer<WordCache.Slot>
     let setMask: UInt64
     var count = 0
@@ -129,16 +135,18 @@ struct WeightAccumulator: HashedFeatureSink {
     var pendingKey: WordKey?
 
     init(table: HashedTable, cache: WordCache) {
-        precondition(table.stride == 4, "WeightAccumulator reads 4-lane tables")
+        precondition(table.loadsFourLanes, "WeightAccumulator reads a bucket in one 4-byte load")
         self.table = UnsafeRawPointer(table.lanes)
+        stride = table.stride
         self.cache = cache.slots
         setMask = UInt64(1 << WordCache.setBits) - 1
     }
 
-    /// One bucket's four codes, sign-extended (lane k is byte k of the bucket).
+    /// The four code bytes at a bucket, sign-extended (lane k is byte k from the bucket's first;
+    /// lanes from `outputs` on are not the bucket's, and nothing reads their sums).
     @inline(__always)
     func codes(_ bucket: Int32) -> SIMD4<Int32> {
-        SIMD4<Int32>(truncatingIfNeeded: table.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: bucket) &<< 2, as: SIMD4<Int8>.self))
+        SIMD4<Int32>(truncatingIfNeeded: table.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: bucket) &* stride, as: SIMD4<Int8>.self))
     }
 
     @inline(__always)
