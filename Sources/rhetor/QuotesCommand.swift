@@ -15,7 +15,7 @@ struct Quotes: ParsableCommand {
         quote, articles in input order and quotes in text order; an article that cannot be read \
         is answered by {"line": N, "article": ..., "error": "..."}. Offsets are Unicode code points \
         into the article's text, quote marks excluded, end exclusive. Exit status: 0 all articles \
-        read, 3 some failed, 2 usage or I/O error.
+        read, 3 some failed, 2 usage or I/O error, 1 output not written (closed pipe, full disk).
         """
     )
 

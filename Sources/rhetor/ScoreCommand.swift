@@ -14,7 +14,8 @@ struct Score: ParsableCommand {
         Reads statements from FILEs (or standard input): one per line (text), JSON lines with `id` \
         and `text` (jsonl), or CSV with a header (csv). Writes one output record per input record, \
         in input order: scores, or {"line": N, "id": ..., "error": "..."} for a record that cannot \
-        be scored. Exit status: 0 all scored, 3 some failed, 2 usage or I/O error before any work.
+        be scored. Exit status: 0 all scored, 3 some failed, 2 usage or I/O error before any work, \
+        1 output not written (closed pipe, full disk).
         """
     )
 

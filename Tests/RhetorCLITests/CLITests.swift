@@ -53,6 +53,30 @@ enum CLI {
 }
 
 @Suite(.serialized) struct CLITests {
+    /// Output that cannot be written (/dev/full fails every write with ENOSPC) ends `score` and
+    /// `quotes` with exit status 1 and a message, never with output cut short in silence.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full"))) func anUnwritableOutputExitsWithStatusOne() throws {
+        let inputs = [("score", "This is ridiculous.\n"),
+                      ("quotes", #"{"id": "a", "text": "Macron said the comments were \"bizarre and threatening\" on Friday."}"# + "\n")]
+        for (command, input) in inputs {
+            let p = Process()
+            p.executableURL = CLI.executable
+            p.arguments = [command]
+            p.currentDirectoryURL = CLI.root
+            let inPipe = Pipe(), errPipe = Pipe()
+            p.standardInput = inPipe
+            p.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+            p.standardError = errPipe
+            try p.run()
+            inPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inPipe.fileHandleForWriting.close()
+            let err = String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 1, "\(command): \(err)")
+            #expect(err.contains("cannot write the output"), "\(command): \(err)")
+        }
+    }
+
     @Test func scoresJSONLinesInOrderWithTheContractFields() throws {
         let input = """
         {"id": "a", "text": "These accusations are absolutely ridiculous!"}
