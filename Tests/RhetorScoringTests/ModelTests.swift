@@ -86,7 +86,7 @@ import Testing
         let codes = try #require(w.fileCodes)
         let fromFile = HashedTable(weights: w.hashed, scales: w.hashedScale, outputs: w.outputs, bits: w.bits, codes: codes)
         let derived = HashedTable(weights: w.hashed, scales: w.hashedScale, outputs: w.outputs, bits: w.bits)
-        let n = (fromFile.stride << fromFile.bits) + HashedTable.padding
+        let n = fromFile.byteCount
         #expect(UnsafeBufferPointer(start: fromFile.lanes, count: n).elementsEqual(UnsafeBufferPointer(start: derived.lanes, count: n)))
         var edited = w
         edited.hashed[0] += 1

@@ -1,9 +1,9 @@
 import RhetorText
 
-/// The hashed weights packed for the gather: 8-bit codes with one float scale per output. With at
-/// most four outputs one 4-byte load at `bucket x stride` gives a bucket's codes in its first
-/// lanes: `stride` is 3 for three outputs (the shipped models; the load's fourth byte is the next
-/// bucket's first code, which no output reads) and 4 for one, two or four.
+/// The hashed weights packed for the gather: 8-bit codes with one float scale per output, bucket
+/// after bucket with no gap (the weights file's layout). With at most four outputs one 4-byte load
+/// at `bucket x outputs` gives a bucket's codes in its first lanes; the bytes past them belong to
+/// the next bucket, and no output reads their sums.
 ///
 /// Why: a statement touches ~30 random buckets (a bigram per token, and a word's unigram and
 /// n-grams when it is not in the word cache), and those loads wait on memory: `perf annotate` puts
@@ -15,9 +15,8 @@ import RhetorText
 /// (unmeasurable at 4 decimals) cost in its metrics.
 public final class HashedTable: @unchecked Sendable {
     public let outputs: Int
-    /// Bytes from one bucket's codes to the next: 3 for three outputs, 4 for one, two or four,
-    /// else `outputs`.
-    public let stride: Int
+    /// Bytes from one bucket's codes to the next: `outputs`.
+    public var stride: Int { outputs }
     /// True when one 4-byte load at `bucket x stride` holds the bucket's codes in its first
     /// `outputs` lanes (at most four outputs): what `WeightAccumulator` reads.
     public var loadsFourLanes: Bool { outputs <= 4 }
@@ -28,6 +27,8 @@ public final class HashedTable: @unchecked Sendable {
     /// afterwards (hence Sendable); a stable pointer so the hot loop holds no reference-counted
     /// storage.
     let lanes: UnsafeMutablePointer<Int8>
+    /// The size of `lanes`' allocation.
+    let byteCount: Int
 
     /// Packs float weights laid out bucket-major (`2^bits x outputs`) as codes of `scales`; when
     /// `codes` (same layout) are given they are taken as they are: a weights file's codes, which
@@ -38,25 +39,13 @@ public final class HashedTable: @unchecked Sendable {
         self.outputs = outputs
         self.bits = bits
         self.scales = scales
-        stride = outputs == 3 ? 3 : (outputs <= 4 ? 4 : outputs)
-        lanes = HugePageMemory.allocate(byteCount: (stride << bits) + Self.padding).bindMemory(to: Int8.self, capacity: (stride << bits) + Self.padding)
-        lanes.initialize(repeating: 0, count: (stride << bits) + Self.padding)
+        byteCount = (outputs << bits) + Self.padding
+        lanes = HugePageMemory.allocate(byteCount: byteCount).bindMemory(to: Int8.self, capacity: byteCount)
+        lanes.initialize(repeating: 0, count: byteCount)
         if let codes {
             precondition(codes.count == weights.count, "one code per hashed weight")
-            codes.withUnsafeBufferPointer { c in
-                let c = c.baseAddress!
-                var from = 0, to = 0
-                if stride == outputs {
-                    // The shipped models' shape: the file's bucket-major codes as they are.
-                    lanes.update(from: c, count: outputs << bits)
-                } else {
-                    for _ in 0..<(1 << bits) {
-                        for o in 0..<outputs { lanes[to &+ o] = c[from &+ o] }
-                        from &+= outputs
-                        to &+= stride
-                    }
-                }
-            }
+            // The file's bucket-major codes, as they are.
+            codes.withUnsafeBufferPointer { lanes.update(from: $0.baseAddress!, count: outputs << bits) }
         } else {
             for b in 0..<(1 << bits) {
                 for o in 0..<outputs { lanes[b * stride + o] = Self.code(weights[b * outputs + o], scale: scales[o]) }
@@ -67,7 +56,7 @@ public final class HashedTable: @unchecked Sendable {
     /// Zero bytes after the last bucket, so its 4-byte load stays inside the allocation.
     static let padding = 4
 
-    deinit { HugePageMemory.deallocate(lanes, byteCount: (stride << bits) + Self.padding) }
+    deinit { HugePageMemory.deallocate(lanes, byteCount: byteCount) }
 
     /// The scale that maps the largest magnitude to code 127 (1 for an all-zero output).
     public static func scale(for weights: some Sequence<Float>) -> Float {
