@@ -72,9 +72,24 @@ public struct BatchScorer: Sendable {
         out.reserveCapacity(count * k)
         // A block's rows, no more than there are statements (a quote pipeline scores a few per article).
         let rows = min(Self.blockSize, count)
-        var x = [Float](repeating: 0, count: rows * d)
-        var z = [Float](repeating: 0, count: rows * k)
-        var hashedSums = [Float](repeating: 0, count: rows * k)
+        if scratch.blockWidth != d || scratch.blockFeatures.count < rows * d {
+            scratch.blockFeatures = [Float](repeating: 0, count: rows * d)
+            scratch.blockWidth = d
+        }
+        if scratch.blockProducts.count < rows * k {
+            scratch.blockProducts = [Float](repeating: 0, count: rows * k)
+            scratch.blockHashedSums = [Float](repeating: 0, count: rows * k)
+        }
+        // Moved out of the scratch for the call and back after it.
+        var x: [Float] = [], z: [Float] = [], hashedSums: [Float] = []
+        swap(&x, &scratch.blockFeatures)
+        swap(&z, &scratch.blockProducts)
+        swap(&hashedSums, &scratch.blockHashedSums)
+        defer {
+            swap(&x, &scratch.blockFeatures)
+            swap(&z, &scratch.blockProducts)
+            swap(&hashedSums, &scratch.blockHashedSums)
+        }
         var start = 0
         while start < count {
             let n = min(Self.blockSize, count - start)
