@@ -260,18 +260,25 @@ public final class ScorePipeline: Sendable {
         return result
     }
 
+    /// What rendering needs of one record of a block: where its text is (in the batch's bytes,
+    /// for plain text and CSV scored in place, or in the worker's `texts`), its id, its error.
+    struct RecordPlan {
+        var span: Range<Int>
+        var inBatch: Bool
+        var id: RecordID
+        var error: String?
+    }
+
     /// One worker thread's reusable state: parsed texts, logits and feature scratch. Only its
     /// thread touches it, so dynamic exclusivity checks are off for its buffers.
     final class BlockWorker {
         let pipeline: ScorePipeline
         let scratch = ExtractionScratch()
         @exclusivity(unchecked) var texts: [UInt8] = []
-        @exclusivity(unchecked) var spans: [Range<Int>] = []
-        @exclusivity(unchecked) var ids: [RecordID] = []
-        @exclusivity(unchecked) var errors: [String?] = []
+        /// Per record of the block: where its text is, its id, its error if any.
+        @exclusivity(unchecked) var plans: [RecordPlan] = []
+        /// The indices in `plans` of the records to score.
         @exclusivity(unchecked) var valid: [Int] = []
-        /// Per record: its span is in the batch's bytes (plain text and CSV scored in place), not `texts`.
-        @exclusivity(unchecked) var inBatch: [Bool] = []
         @exclusivity(unchecked) var logits: [Float] = []
         @exclusivity(unchecked) var values: [JSONLineScanner.Value?] = []
 
@@ -281,11 +288,8 @@ public final class ScorePipeline: Sendable {
         func render(_ batch: Batch, _ range: Range<Int>) -> BlockOutput {
             let options = pipeline.options
             texts.removeAll(keepingCapacity: true)
-            spans.removeAll(keepingCapacity: true)
-            ids.removeAll(keepingCapacity: true)
-            errors.removeAll(keepingCapacity: true)
+            plans.removeAll(keepingCapacity: true)
             valid.removeAll(keepingCapacity: true)
-            inBatch.removeAll(keepingCapacity: true)
             batch.bytes.withUnsafeBufferPointer { all in
                 for r in batch.records[range] {
                     let raw = UnsafeBufferPointer(rebasing: all[r.start..<(r.start + r.count)])
@@ -331,19 +335,16 @@ public final class ScorePipeline: Sendable {
                             error = "empty text"
                         }
                     }
-                    if error == nil { valid.append(spans.count) }
-                    inBatch.append(here)
-                    spans.append(span)
-                    ids.append(id)
-                    errors.append(error)
+                    if error == nil { valid.append(plans.count) }
+                    plans.append(RecordPlan(span: span, inBatch: here, id: id, error: error))
                 }
             }
             let scorer = pipeline.scorer
             texts.withUnsafeBufferPointer { tb in
                 batch.bytes.withUnsafeBufferPointer { bb in
                     scorer.logits(count: valid.count, withBytes: { i, body in
-                        let j = valid[i]
-                        body(UnsafeBufferPointer(rebasing: (inBatch[j] ? bb : tb)[spans[j]]))
+                        let plan = plans[valid[i]]
+                        body(UnsafeBufferPointer(rebasing: (plan.inBatch ? bb : tb)[plan.span]))
                     }, into: &logits, scratch: scratch)
                 }
             }
@@ -366,12 +367,13 @@ public final class ScorePipeline: Sendable {
             logits.withUnsafeBufferPointer { lb in
                 for j in 0..<range.count {
                     let line = records[range.lowerBound + j].line
-                    if let e = errors[j] {
-                        pipeline.renderError(line: line, id: ids[j], error: e, into: &out.bytes)
+                    let plan = plans[j]
+                    if let e = plan.error {
+                        pipeline.renderError(line: line, id: plan.id, error: e, into: &out.bytes)
                         out.failedAt.append(true)
                     } else {
-                        pipeline.render(line: line, id: ids[j], logits: UnsafeBufferPointer(rebasing: lb[(v * k)..<(v * k + k)]),
-                                        text: UnsafeBufferPointer(rebasing: (inBatch[j] ? bb : tb)[spans[j]]),
+                        pipeline.render(line: line, id: plan.id, logits: UnsafeBufferPointer(rebasing: lb[(v * k)..<(v * k + k)]),
+                                        text: UnsafeBufferPointer(rebasing: (plan.inBatch ? bb : tb)[plan.span]),
                                         into: &out.bytes)
                         v += 1
                         out.failedAt.append(false)
@@ -395,12 +397,12 @@ public final class ScorePipeline: Sendable {
             var bound = 0
             batch.records.withUnsafeBufferPointer { records in
                 for j in 0..<range.count {
-                    if let e = errors[j] {
-                        let line = JSONWriter.errorLine(line: records[range.lowerBound + j].line, idKey: "id", id: ids[j], error: e)
+                    if let e = plans[j].error {
+                        let line = JSONWriter.errorLine(line: records[range.lowerBound + j].line, idKey: "id", id: plans[j].id, error: e)
                         bound += line.count
                         errorLines.append(line)
                     } else {
-                        bound += pipeline.scoreLineBound(for: ids[j])
+                        bound += pipeline.scoreLineBound(for: plans[j].id)
                     }
                 }
             }
@@ -412,14 +414,14 @@ public final class ScorePipeline: Sendable {
                 batch.records.withUnsafeBufferPointer { records in
                 logits.withUnsafeBufferPointer { lb in
                     for j in 0..<range.count {
-                        if errors[j] != nil {
+                        if plans[j].error != nil {
                             errorLines[nextError].withUnsafeBufferPointer { (base + position).update(from: $0.baseAddress!, count: $0.count) }
                             position += errorLines[nextError].count
                             nextError += 1
                             failedAt.append(true)
                         } else {
                             var cursor = LineCursor(base: base + position, capacity: bound - position, digits: digits)
-                            pipeline.writeScoreLine(&cursor, line: records[range.lowerBound + j].line, id: ids[j],
+                            pipeline.writeScoreLine(&cursor, line: records[range.lowerBound + j].line, id: plans[j].id,
                                                     logits: UnsafeBufferPointer(rebasing: lb[(v * k)..<(v * k + k)]), explained: false)
                             precondition(!cursor.overflowed, "the block's capacity is the sum of its lines' bounds")
                             position += cursor.count
