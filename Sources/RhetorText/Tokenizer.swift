@@ -100,17 +100,18 @@ public final class TokenBuffer {
     /// The `LoweredBytes` of each token of the last statement (parallel to `tokens`).
     public var lowered: UnsafeBufferPointer<LoweredBytes> { UnsafeBufferPointer(start: loweredBase, count: count) }
 
-    /// Doubles the capacity, keeping the first `kept` tokens.
-    func grow(keeping kept: Int) {
-        let bigger = UnsafeMutablePointer<Token>.allocate(capacity: capacity * 2)
+    /// Doubles the capacity (or more, to `minimum`), keeping the first `kept` tokens.
+    func grow(keeping kept: Int, toAtLeast minimum: Int = 0) {
+        let newCapacity = max(capacity * 2, minimum)
+        let bigger = UnsafeMutablePointer<Token>.allocate(capacity: newCapacity)
         bigger.moveInitialize(from: base, count: kept)
         base.deallocate()
         base = bigger
-        let biggerLowered = UnsafeMutablePointer<LoweredBytes>.allocate(capacity: capacity * 2)
+        let biggerLowered = UnsafeMutablePointer<LoweredBytes>.allocate(capacity: newCapacity)
         biggerLowered.moveInitialize(from: loweredBase, count: kept)
         loweredBase.deallocate()
         loweredBase = biggerLowered
-        capacity *= 2
+        capacity = newCapacity
     }
 }
 
@@ -213,10 +214,16 @@ private struct Scanner {
     /// shifted down.
     @inline(__always)
     func block16(_ j: Int) -> WordBlock {
+        block16(j, scalar: scalarKernels)
+    }
+
+    /// `block16` with the kernel choice given (a constant where the caller is specialized).
+    @inline(__always)
+    func block16(_ j: Int, scalar: Bool) -> WordBlock {
         let base = p.baseAddress!
-        if j &+ 16 <= n { return WordBytes.block(base + j, scalar: scalarKernels) }
+        if j &+ 16 <= n { return WordBytes.block(base + j, scalar: scalar) }
         guard j < n else { return WordBlock(word: 0, upper: 0, digit: 0, lo: 0, hi: 0) }
-        if n >= 16 { return WordBytes.block(base + (n &- 16), scalar: scalarKernels).dropping(j &- (n &- 16)) }
+        if n >= 16 { return WordBytes.block(base + (n &- 16), scalar: scalar).dropping(j &- (n &- 16)) }
         return shortBlock(j)
     }
 
@@ -595,59 +602,99 @@ private struct Scanner {
     }
 
     /// Consumes ASCII spaces, plain ASCII words (`plainWord`) and lone punctuation marks from
-    /// `i`, with the scanner's position, character count and output in locals (registers)
-    /// rather than in the struct; returns at the first byte it leaves to the general rules
-    /// (other white space, runs of punctuation, `@`, non-ASCII, a URL, a word `plainWord`
-    /// declines), or at the end.
+    /// `i`, with the scanner's position and output in locals (registers) rather than in the
+    /// struct; returns at the first byte it leaves to the general rules (other white space, runs
+    /// of punctuation, `@`, non-ASCII, a URL, a word `plainWord` declines), or at the end.
+    ///
+    /// The loop body is compiled once per kernel choice (`scalarKernels` is tested here, not on
+    /// every word), keeps no character count (every byte it consumes is ASCII, so a token's
+    /// character offset is its byte offset plus a constant), and checks the token buffer's room
+    /// once per stretch of bytes rather than per token.
     @inline(__always)
     mutating func scanPlainRun() {
-        var i = self.i, chars = self.chars, count = self.count
-        var out = self.out, loweredOut = self.loweredOut, capacity = self.capacity
-        defer { self.i = i; self.chars = chars; self.count = count; self.out = out; self.loweredOut = loweredOut; self.capacity = capacity }
+        if scalarKernels { scanPlainRun(scalar: true) } else { scanPlainRun(scalar: false) }
+    }
+
+    /// `scanPlainRun` with the word-block kernel fixed.
+    @inline(__always)
+    mutating func scanPlainRun(scalar: Bool) {
+        var i = self.i, count = self.count
+        // Each byte consumed here is one character: chars - i stays constant.
+        let charsMinusBytes = chars &- i
+        var out = self.out, loweredOut = self.loweredOut
+        defer {
+            self.chars = i &+ charsMinusBytes; self.i = i; self.count = count
+            self.out = out; self.loweredOut = loweredOut
+        }
         // The readers below go through an immutable copy taken once: called on `self`, which
         // this mutating loop holds inout, each word copied the whole scanner to the stack.
         let reader = self
         while i < n {
-            let b = p[i]
-            if b == 0x20 { i &+= 1; chars &+= 1; continue }
-            guard wordBytes[Int(b)] != 0 else {
-                // A lone punctuation mark (`,` `.` `(` `"` ...): the token `scanPunctRun` makes
-                // of a run of one, without leaving this loop.
-                let h = singlePunct[Int(b)]
-                guard h != 0, i &+ 1 == n || p[i &+ 1] != b else { return }
-                Self.append(.punct, i, i &+ 1, chars, chars &+ 1, hash: h, flags: [],
-                            to: buffer, out: &out, loweredOut: &loweredOut, count: &count, capacity: &capacity)
-                i &+= 1
-                chars &+= 1
-                continue
+            // A stretch of bytes with room for its tokens: each step of the loop consumes a
+            // byte or more and emits at most one token per byte (a contraction's two tokens
+            // take three bytes or more), plus one for a word that runs past the stretch.
+            let stretchEnd = min(n, i &+ Self.stretch)
+            if count &+ (stretchEnd &- i) &+ 2 > capacity {
+                buffer.count = count
+                buffer.grow(keeping: count, toAtLeast: count &+ (stretchEnd &- i) &+ 2)
+                out = buffer.base
+                loweredOut = buffer.loweredBase
+                capacity = buffer.capacity
             }
-            // Every URL prefix starts with h or w.
-            let lowered = b | 0x20
-            // One classified block serves the URL test and the word.
-            let block = reader.block16(i)
-            if lowered == 0x68 || lowered == 0x77, Self.startsURL(block.lo) { return }
-            guard let w = reader.plainWord(at: i, block: block) else {
-                // A contraction (`company's`, `don't`): both tokens here, or the general rules.
-                guard let c = reader.plainClitic(at: i) else { return }
-                Self.append(c.word.kind, i, c.split, chars, chars &+ (c.split &- i), hash: c.word.hash, flags: c.word.flags,
-                            lowered: c.word.lowered, to: buffer, out: &out, loweredOut: &loweredOut, count: &count, capacity: &capacity)
-                chars &+= c.split &- i
-                Self.append(.clitic, c.split, c.end, chars, chars &+ (c.end &- c.split), hash: c.clitic.hash, flags: c.clitic.flags,
-                            to: buffer, out: &out, loweredOut: &loweredOut, count: &count, capacity: &capacity)
-                chars &+= c.end &- c.split
-                i = c.end
-                continue
+            while i < stretchEnd {
+                let b = p[i]
+                if b == 0x20 { i &+= 1; continue }
+                guard wordBytes[Int(b)] != 0 else {
+                    // A lone punctuation mark (`,` `.` `(` `"` ...): the token `scanPunctRun` makes
+                    // of a run of one, without leaving this loop.
+                    let h = singlePunct[Int(b)]
+                    guard h != 0, i &+ 1 == n || p[i &+ 1] != b else { return }
+                    Self.store(.punct, i, i &+ 1, charsMinusBytes, hash: h, flags: [], out: out, loweredOut: loweredOut, count: &count)
+                    i &+= 1
+                    continue
+                }
+                // Every URL prefix starts with h or w. One classified block serves the URL test
+                // and the word.
+                let lowered = b | 0x20
+                let block = reader.block16(i, scalar: scalar)
+                if lowered == 0x68 || lowered == 0x77, Self.startsURL(block.lo) { return }
+                guard let w = reader.plainWord(at: i, block: block) else {
+                    // A contraction (`company's`, `don't`): both tokens here, or the general rules.
+                    guard let c = reader.plainClitic(at: i) else { return }
+                    Self.store(c.word.kind, i, c.split, charsMinusBytes, hash: c.word.hash, flags: c.word.flags,
+                               lowered: c.word.lowered, out: out, loweredOut: loweredOut, count: &count)
+                    Self.store(.clitic, c.split, c.end, charsMinusBytes, hash: c.clitic.hash, flags: c.clitic.flags,
+                               out: out, loweredOut: loweredOut, count: &count)
+                    i = c.end
+                    continue
+                }
+                Self.store(w.kind, i, w.end, charsMinusBytes, hash: w.hash, flags: w.flags,
+                           lowered: w.lowered, out: out, loweredOut: loweredOut, count: &count)
+                i = w.end
+                // Most words end at a space: consumed here, where it nearly always is, rather
+                // than by the loop's first test (cachegrind, 106k sentences: -7.7M instructions,
+                // +0.13M mispredicts; a jump-free select of the block's next byte cost +17M).
+                if i < n, p[i] == 0x20 { i &+= 1 }
             }
-            let length = w.end &- i
-            Self.append(w.kind, i, w.end, chars, chars &+ length, hash: w.hash, flags: w.flags,
-                        lowered: w.lowered, to: buffer, out: &out, loweredOut: &loweredOut, count: &count, capacity: &capacity)
-            chars &+= length
-            i = w.end
-            // Most words end at a space: consumed here, where it nearly always is, rather than by
-            // the loop's first test (cachegrind, 106k sentences: -7.7M instructions, +0.13M
-            // mispredicts; a jump-free select of the block's next byte cost +17M instructions).
-            if i < n, p[i] == 0x20 { i &+= 1; chars &+= 1 }
         }
+    }
+
+    /// Bytes per stretch of `scanPlainRun` (its token room is checked once per stretch).
+    static let stretch = 256
+
+    /// Writes an ASCII token at `out[count]` (room checked by the caller): character offsets
+    /// are the byte offsets plus `charsMinusBytes`.
+    @inline(__always)
+    static func store(_ kind: TokenKind, _ a: Int, _ b: Int, _ charsMinusBytes: Int, hash: UInt64, flags: TokenFlags,
+                      lowered: LoweredBytes = .absent, out: UnsafeMutablePointer<Token>,
+                      loweredOut: UnsafeMutablePointer<LoweredBytes>, count: inout Int) {
+        (loweredOut + count).initialize(to: lowered)
+        (out + count).initialize(to: Token(
+            byteStart: Int32(truncatingIfNeeded: a), byteEnd: Int32(truncatingIfNeeded: b),
+            charStart: Int32(truncatingIfNeeded: a &+ charsMinusBytes), charEnd: Int32(truncatingIfNeeded: b &+ charsMinusBytes),
+            hash: hash, kind: kind, flags: flags, runLength: 0
+        ))
+        count &+= 1
     }
 
     /// True when bytes `a..<i` (the end of the word being scanned) are `suffix`, a lower-case
