@@ -106,12 +106,12 @@ public struct BatchScorer: Sendable {
             x.withUnsafeBufferPointer { xb in
                 w.dense.withUnsafeBufferPointer { wb in
                     z.withUnsafeMutableBufferPointer { zb in
-                        BLAS.sgemm(m: n, n: k, k: d, a: xb.baseAddress!, b: wb.baseAddress!, c: zb.baseAddress!)
+                        BLAS.blockProduct(rows: n, outputs: k, features: d, x: xb.baseAddress!, w: wb.baseAddress!, into: zb.baseAddress!)
                     }
                 }
             }
             for i in 0..<n {
-                for o in 0..<k { out.append(z[i * k + o] + w.bias[o] + hashedSums[i * k + o]) }
+                for o in 0..<k { out.append(z[o * n + i] + w.bias[o] + hashedSums[i * k + o]) }
             }
             start += n
         }
