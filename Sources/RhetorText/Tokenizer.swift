@@ -124,6 +124,8 @@ enum ScanTables {
         let plain: (wordBytes: UnsafePointer<UInt16>, singlePunct: UnsafePointer<UInt64>)
     }
 
+    /// The `wordBytes` bit of `h`, `H`, `w` and `W`.
+    static let mayStartURL: UInt16 = 0x800
     static let replacement = TermHash.term([0xEF, 0xBF, 0xBD])
     /// A lone curly apostrophe normalizes to `'`.
     static let apostrophe = TermHash.term([0x27])
@@ -139,9 +141,10 @@ enum ScanTables {
     ///
     /// `wordBytes` (256 x UInt16, first): 0 for a byte that ends a run of ASCII letters and
     /// digits, else the byte lower-cased with its class bit above it (0x100 lower-case letter,
-    /// 0x200 upper-case, 0x400 digit). The plain loop now only tests it for zero (the class
-    /// bits served the byte loop model format 4 replaced); a test of the `ByteClass` table's
-    /// class instead cost 0.7 % more instructions, so the table stays.
+    /// 0x200 upper-case, 0x400 digit), and `mayStartURL` (0x800) for `h` and `w` in either case,
+    /// the first letters of every URL prefix. The plain loop tests it for zero and for that bit
+    /// (the class bits served the byte loop model format 4 replaced); a test of the `ByteClass`
+    /// table's class instead cost 0.7 % more instructions, so the table stays.
     ///
     /// `singlePunct` (256 x UInt64, after it): the term hash of a one-byte punctuation token
     /// (`scanPunctRun`'s `rawHash` of it) for the bytes of class `.punct` other than `@` (which
@@ -157,6 +160,7 @@ enum ScanTables {
             case 0x30...0x39: words[b] = 0x400 | UInt16(b)
             default: words[b] = 0
             }
+            if b | 0x20 == 0x68 || b | 0x20 == 0x77 { words[b] |= mayStartURL }
         }
         let punct = (raw + 256 * 2).bindMemory(to: UInt64.self, capacity: 256)
         for b in 0..<256 {
@@ -644,7 +648,8 @@ private struct Scanner {
             while i < stretchEnd {
                 let b = p[i]
                 if b == 0x20 { i &+= 1; continue }
-                guard wordBytes[Int(b)] != 0 else {
+                let wordByte = wordBytes[Int(b)]
+                guard wordByte != 0 else {
                     // A lone punctuation mark (`,` `.` `(` `"` ...): the token `scanPunctRun` makes
                     // of a run of one, without leaving this loop.
                     let h = singlePunct[Int(b)]
@@ -655,9 +660,8 @@ private struct Scanner {
                 }
                 // Every URL prefix starts with h or w. One classified block serves the URL test
                 // and the word.
-                let lowered = b | 0x20
                 let block = reader.block16(i, scalar: scalar)
-                if lowered == 0x68 || lowered == 0x77, Self.startsURL(block.lo) { return }
+                if wordByte & ScanTables.mayStartURL != 0, Self.startsURL(block.lo) { return }
                 guard let w = reader.plainWord(at: i, block: block) else {
                     // A contraction (`company's`, `don't`): both tokens here, or the general rules.
                     guard let c = reader.plainClitic(at: i) else { return }
