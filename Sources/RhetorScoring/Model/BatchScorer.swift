@@ -68,8 +68,11 @@ public struct BatchScorer: Sendable {
         let d = w.denseCount
         let k = w.outputs
         let extractor = model.extractor
-        out.removeAll(keepingCapacity: true)
-        out.reserveCapacity(count * k)
+        // Sized once and written in place: an append per logit checked uniqueness and room.
+        if out.count != count * k {
+            out.removeAll(keepingCapacity: true)
+            out.append(contentsOf: repeatElement(0, count: count * k))
+        }
         // A block's rows, no more than there are statements (a quote pipeline scores a few per article).
         let rows = min(Self.blockSize, count)
         if scratch.blockWidth != d || scratch.blockFeatures.count < rows * d {
@@ -110,8 +113,16 @@ public struct BatchScorer: Sendable {
                     }
                 }
             }
-            for i in 0..<n {
-                for o in 0..<k { out.append(z[o * n + i] + w.bias[o] + hashedSums[i * k + o]) }
+            z.withUnsafeBufferPointer { zb in
+                hashedSums.withUnsafeBufferPointer { hs in
+                    w.bias.withUnsafeBufferPointer { bias in
+                        out.withUnsafeMutableBufferPointer { ob in
+                            for i in 0..<n {
+                                for o in 0..<k { ob[(start + i) * k + o] = zb[o * n + i] + bias[o] + hs[i * k + o] }
+                            }
+                        }
+                    }
+                }
             }
             start += n
         }
