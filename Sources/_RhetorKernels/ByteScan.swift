@@ -56,17 +56,6 @@ public enum ByteScan {
             if anyLane(hits) { return i + firstLane(hits) }
             i += 16
         }
-        guard i < n else { return n }
-        if n >= 16 {
-            // The tail as one more block: the last 16 bytes, with the lanes before `i` (tested
-            // already) masked off. A byte loop here cost ~5 instructions a byte and a
-            // mispredicted exit on nearly every short text.
-            let last = n &- 16
-            let lanes = SIMD16<Int8>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-            let fresh = lanes .>= SIMD16<Int8>(repeating: Int8(truncatingIfNeeded: i &- last))
-            let hits = block(raw.loadUnaligned(fromByteOffset: last, as: SIMD16<UInt8>.self)) .& fresh
-            return anyLane(hits) ? last &+ firstLane(hits) : n
-        }
         while i < n {
             if byte(base[i]) { return i }
             i += 1
