@@ -638,12 +638,9 @@ private struct Scanner {
             // byte or more and emits at most one token per byte (a contraction's two tokens
             // take three bytes or more), plus one for a word that runs past the stretch.
             let stretchEnd = min(n, i &+ Self.stretch)
-            if count &+ (stretchEnd &- i) &+ 2 > capacity {
-                buffer.count = count
-                buffer.grow(keeping: count, toAtLeast: count &+ (stretchEnd &- i) &+ 2)
-                out = buffer.base
-                loweredOut = buffer.loweredBase
-                capacity = buffer.capacity
+            let room = count &+ (stretchEnd &- i) &+ 2
+            if room > capacity {
+                Self.grow(buffer, keeping: count, toAtLeast: room, out: &out, loweredOut: &loweredOut, capacity: &capacity)
             }
             while i < stretchEnd {
                 let b = p[i]
@@ -654,7 +651,7 @@ private struct Scanner {
                     // of a run of one, without leaving this loop.
                     let h = singlePunct[Int(b)]
                     guard h != 0, i &+ 1 == n || p[i &+ 1] != b else { return }
-                    Self.store(.punct, i, i &+ 1, charsMinusBytes, hash: h, flags: [], out: out, loweredOut: loweredOut, count: &count)
+                    Self.store(.punct, i, i &+ 1, i &+ charsMinusBytes, i &+ 1 &+ charsMinusBytes, hash: h, flags: [], out: out, loweredOut: loweredOut, count: &count)
                     i &+= 1
                     continue
                 }
@@ -665,14 +662,14 @@ private struct Scanner {
                 guard let w = reader.plainWord(at: i, block: block) else {
                     // A contraction (`company's`, `don't`): both tokens here, or the general rules.
                     guard let c = reader.plainClitic(at: i) else { return }
-                    Self.store(c.word.kind, i, c.split, charsMinusBytes, hash: c.word.hash, flags: c.word.flags,
+                    Self.store(c.word.kind, i, c.split, i &+ charsMinusBytes, c.split &+ charsMinusBytes, hash: c.word.hash, flags: c.word.flags,
                                lowered: c.word.lowered, out: out, loweredOut: loweredOut, count: &count)
-                    Self.store(.clitic, c.split, c.end, charsMinusBytes, hash: c.clitic.hash, flags: c.clitic.flags,
+                    Self.store(.clitic, c.split, c.end, c.split &+ charsMinusBytes, c.end &+ charsMinusBytes, hash: c.clitic.hash, flags: c.clitic.flags,
                                out: out, loweredOut: loweredOut, count: &count)
                     i = c.end
                     continue
                 }
-                Self.store(w.kind, i, w.end, charsMinusBytes, hash: w.hash, flags: w.flags,
+                Self.store(w.kind, i, w.end, i &+ charsMinusBytes, w.end &+ charsMinusBytes, hash: w.hash, flags: w.flags,
                            lowered: w.lowered, out: out, loweredOut: loweredOut, count: &count)
                 i = w.end
                 // Most words end at a space: consumed here, where it nearly always is, rather
@@ -685,21 +682,6 @@ private struct Scanner {
 
     /// Bytes per stretch of `scanPlainRun` (its token room is checked once per stretch).
     static let stretch = 256
-
-    /// Writes an ASCII token at `out[count]` (room checked by the caller): character offsets
-    /// are the byte offsets plus `charsMinusBytes`.
-    @inline(__always)
-    static func store(_ kind: TokenKind, _ a: Int, _ b: Int, _ charsMinusBytes: Int, hash: UInt64, flags: TokenFlags,
-                      lowered: LoweredBytes = .absent, out: UnsafeMutablePointer<Token>,
-                      loweredOut: UnsafeMutablePointer<LoweredBytes>, count: inout Int) {
-        (loweredOut + count).initialize(to: lowered)
-        (out + count).initialize(to: Token(
-            byteStart: Int32(truncatingIfNeeded: a), byteEnd: Int32(truncatingIfNeeded: b),
-            charStart: Int32(truncatingIfNeeded: a &+ charsMinusBytes), charEnd: Int32(truncatingIfNeeded: b &+ charsMinusBytes),
-            hash: hash, kind: kind, flags: flags, runLength: 0
-        ))
-        count &+= 1
-    }
 
     /// True when bytes `a..<i` (the end of the word being scanned) are `suffix`, a lower-case
     /// ASCII word, in any case (a byte OR 0x20 is a lower-case letter only when it is a letter).
@@ -869,11 +851,25 @@ private struct Scanner {
                        lowered: LoweredBytes = .absent, to buffer: TokenBuffer, out: inout UnsafeMutablePointer<Token>,
                        loweredOut: inout UnsafeMutablePointer<LoweredBytes>, count: inout Int, capacity: inout Int) {
         if count == capacity {
-            buffer.grow(keeping: count)
-            out = buffer.base
-            loweredOut = buffer.loweredBase
-            capacity = buffer.capacity
+            grow(buffer, keeping: count, toAtLeast: 0, out: &out, loweredOut: &loweredOut, capacity: &capacity)
         }
+        store(kind, a, b, ca, cb, hash: hash, flags: flags, run: run, lowered: lowered, out: out, loweredOut: loweredOut, count: &count)
+    }
+
+    /// Grows `buffer` (see `TokenBuffer.grow`) and reloads the output state held in locals.
+    static func grow(_ buffer: TokenBuffer, keeping count: Int, toAtLeast minimum: Int, out: inout UnsafeMutablePointer<Token>,
+                     loweredOut: inout UnsafeMutablePointer<LoweredBytes>, capacity: inout Int) {
+        buffer.grow(keeping: count, toAtLeast: minimum)
+        out = buffer.base
+        loweredOut = buffer.loweredBase
+        capacity = buffer.capacity
+    }
+
+    /// Writes a token at `out[count]`, which the caller has made room for.
+    @inline(__always)
+    static func store(_ kind: TokenKind, _ a: Int, _ b: Int, _ ca: Int, _ cb: Int, hash: UInt64, flags: TokenFlags, run: Int = 0,
+                      lowered: LoweredBytes = .absent, out: UnsafeMutablePointer<Token>,
+                      loweredOut: UnsafeMutablePointer<LoweredBytes>, count: inout Int) {
         (loweredOut + count).initialize(to: lowered)
         (out + count).initialize(to: Token(
             byteStart: Int32(truncatingIfNeeded: a), byteEnd: Int32(truncatingIfNeeded: b),
