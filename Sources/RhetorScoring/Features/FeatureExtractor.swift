@@ -94,17 +94,34 @@ public final class ExtractionScratch {
     @exclusivity(unchecked) var starts = UnsafeMutablePointer<RuleScan.Start>.allocate(capacity: 256)
     @exclusivity(unchecked) var startCapacity = 256
     /// The batch scorer's block buffers, kept from block to block (a fresh zeroed set per block
-    /// was 0.7 % of a run's instructions): dense features (`blockWidth` per row; the rules
-    /// overwrite a row's rule features, and columns past them stay zero from allocation), the
-    /// `sgemm` product and the hashed sums.
-    @exclusivity(unchecked) var blockFeatures: [Float] = []
-    @exclusivity(unchecked) var blockWidth = 0
-    @exclusivity(unchecked) var blockProducts: [Float] = []
-    @exclusivity(unchecked) var blockHashedSums: [Float] = []
+    /// was 0.7 % of a run's instructions).
+    @exclusivity(unchecked) var block = BlockBuffers()
 
     public init() {}
 
     deinit { starts.deallocate() }
+
+    /// A block's dense features (`width` per row; the rules overwrite a row's rule features, and
+    /// columns past them stay zero from allocation), its `sgemm` product and its hashed sums.
+    struct BlockBuffers {
+        var features: [Float] = []
+        var width = 0
+        var products: [Float] = []
+        var hashedSums: [Float] = []
+
+        /// Makes room for `rows` statements of `width` features and `outputs` outputs,
+        /// reallocating (zeroed) only what is too small or laid out for another width.
+        mutating func reserve(rows: Int, width: Int, outputs: Int) {
+            if self.width != width || features.count < rows * width {
+                features = [Float](repeating: 0, count: rows * width)
+                self.width = width
+            }
+            if products.count < rows * outputs {
+                products = [Float](repeating: 0, count: rows * outputs)
+                hashedSums = [Float](repeating: 0, count: rows * outputs)
+            }
+        }
+    }
 
     /// An empty scan with room for `tokens` phrase starts, valid until the next call.
     func ruleScan(tokens: Int) -> RuleScan {

@@ -75,29 +75,16 @@ public struct BatchScorer: Sendable {
         }
         // A block's rows, no more than there are statements (a quote pipeline scores a few per article).
         let rows = min(Self.blockSize, count)
-        if scratch.blockWidth != d || scratch.blockFeatures.count < rows * d {
-            scratch.blockFeatures = [Float](repeating: 0, count: rows * d)
-            scratch.blockWidth = d
-        }
-        if scratch.blockProducts.count < rows * k {
-            scratch.blockProducts = [Float](repeating: 0, count: rows * k)
-            scratch.blockHashedSums = [Float](repeating: 0, count: rows * k)
-        }
         // Moved out of the scratch for the call and back after it.
-        var x: [Float] = [], z: [Float] = [], hashedSums: [Float] = []
-        swap(&x, &scratch.blockFeatures)
-        swap(&z, &scratch.blockProducts)
-        swap(&hashedSums, &scratch.blockHashedSums)
-        defer {
-            swap(&x, &scratch.blockFeatures)
-            swap(&z, &scratch.blockProducts)
-            swap(&hashedSums, &scratch.blockHashedSums)
-        }
+        var buffers = ExtractionScratch.BlockBuffers()
+        swap(&buffers, &scratch.block)
+        defer { swap(&buffers, &scratch.block) }
+        buffers.reserve(rows: rows, width: d, outputs: k)
         var start = 0
         while start < count {
             let n = min(Self.blockSize, count - start)
-            x.withUnsafeMutableBufferPointer { xb in
-                hashedSums.withUnsafeMutableBufferPointer { hs in
+            buffers.features.withUnsafeMutableBufferPointer { xb in
+                buffers.hashedSums.withUnsafeMutableBufferPointer { hs in
                     for i in 0..<n {
                         withBytes(start + i) { bytes in
                             extractor.extractSummingHashed(bytes: bytes, scratch: scratch, dense: xb.baseAddress! + i * d,
@@ -106,15 +93,15 @@ public struct BatchScorer: Sendable {
                     }
                 }
             }
-            x.withUnsafeBufferPointer { xb in
+            buffers.features.withUnsafeBufferPointer { xb in
                 w.dense.withUnsafeBufferPointer { wb in
-                    z.withUnsafeMutableBufferPointer { zb in
+                    buffers.products.withUnsafeMutableBufferPointer { zb in
                         BLAS.blockProduct(rows: n, outputs: k, features: d, x: xb.baseAddress!, w: wb.baseAddress!, into: zb.baseAddress!)
                     }
                 }
             }
-            z.withUnsafeBufferPointer { zb in
-                hashedSums.withUnsafeBufferPointer { hs in
+            buffers.products.withUnsafeBufferPointer { zb in
+                buffers.hashedSums.withUnsafeBufferPointer { hs in
                     w.bias.withUnsafeBufferPointer { bias in
                         out.withUnsafeMutableBufferPointer { ob in
                             for i in 0..<n {
