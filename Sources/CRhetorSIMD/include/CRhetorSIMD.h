@@ -111,4 +111,11 @@ static inline void rhetor_sha256_blocks_ni(uint32_t *state, const uint8_t *data,
 }
 #endif
 
+
+/// A hint that the cache line at `p` will be read soon (`prefetcht0`); never faults, and a
+/// no-op where the compiler has no such instruction.
+static inline __attribute__((always_inline)) void rhetor_prefetch(const void *p) {
+    __builtin_prefetch(p, 0, 3);
+}
+
 #endif

@@ -823,6 +823,7 @@ extension FeatureExtractor {
                     scratch.wordCacheTable = table
                 }
                 var acc = WeightAccumulator(table: table, cache: scratch.wordCache!)
+                acc.prefetch(tokens: tb, hasher: hasher)
                 // The walk first: it gathers the phrase starts for the rules.
                 var scan = scratch.ruleScan(tokens: tb.count)
                 hash(tokens: tb, lowered: scratch.tokens.lowered, bytes: bytes, chars: &charBuffer, into: &acc, scan: &scan)

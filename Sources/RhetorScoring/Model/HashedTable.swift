@@ -1,3 +1,4 @@
+import _RhetorKernels
 import RhetorText
 
 /// The hashed weights packed for the gather: 8-bit codes with one float scale per output, bucket
@@ -190,6 +191,26 @@ struct WeightAccumulator: HashedFeatureSink {
             set[1] = set[0]
             set[0] = WordCache.Slot(lo: key.lo, hi: key.hi, tag: UInt16(key.count + 1), count: UInt16(groupCount),
                                     hint: hint, sums: SIMD4<Int16>(truncatingIfNeeded: group))
+        }
+    }
+
+    /// Prefetches what the walk will read at random for these tokens: each word's cache set and
+    /// each bigram's bucket, so their misses (the 2 MB cache and the table together outgrow a
+    /// core's 2 MB L2) are in flight at once instead of one or two at a time inside the walk.
+    /// No branch per token: punctuation gets the prefetches too, unused.
+    ///
+    /// Measured on the 500k sentences (30 rounds of interleaved runs, `perf stat` task-clock):
+    /// the walk's time fell more than this pass costs, median 0.93 of the time without it
+    /// (faster in 22 of 30 rounds) for 1.3 % more instructions (12.5 per token). Prefetching
+    /// only the cache sets gave 0.985, and a pass that skipped punctuation with branches 0.977.
+    @inline(__always)
+    func prefetch(tokens: UnsafeBufferPointer<Token>, hasher: BucketHasher) {
+        var prev: UInt64 = 0
+        for t in tokens {
+            let h = t.hash
+            Prefetch.read(table + Int(truncatingIfNeeded: Int32(truncatingIfNeeded: hasher.bigram(prev, h))) &* stride)
+            Prefetch.read(UnsafeRawPointer(cache + Int(truncatingIfNeeded: h & setMask) &* WordCache.ways))
+            prev = h
         }
     }
 
