@@ -74,6 +74,22 @@ public struct Tokenizer: @unchecked Sendable {
     }
 }
 
+/// The word-block kernel of a specialization of the plain-word loop.
+protocol WordBlockKernel {
+    /// True for the scalar twin (`WordBytes.blockScalar`), false for the SIMD kernel.
+    static var scalar: Bool { get }
+}
+
+/// `WordBytes.blockSIMD`.
+enum SIMDWordBlocks: WordBlockKernel {
+    static var scalar: Bool { false }
+}
+
+/// `WordBytes.blockScalar` (`RHETOR_SCALAR_KERNELS=1`).
+enum ScalarWordBlocks: WordBlockKernel {
+    static var scalar: Bool { true }
+}
+
 /// Token storage reused from statement to statement on one thread. The tokenizer writes through
 /// a raw pointer: appending to an Array checked uniqueness and capacity on every token (about a
 /// tenth of the tokenizer's instructions). One thread uses a buffer at a time (it is not
@@ -622,12 +638,14 @@ private struct Scanner {
     /// once per stretch of bytes rather than per token.
     @inline(__always)
     mutating func scanPlainRun() {
-        if scalarKernels { scanPlainRun(scalar: true) } else { scanPlainRun(scalar: false) }
+        if scalarKernels { scanPlainRun(ScalarWordBlocks.self) } else { scanPlainRun(SIMDWordBlocks.self) }
     }
 
-    /// `scanPlainRun` with the word-block kernel fixed.
-    @inline(__always)
-    mutating func scanPlainRun(scalar: Bool) {
+    /// `scanPlainRun` with the word-block kernel fixed by a type, so the compiler specializes
+    /// the loop once per kernel. (A `scalar: Bool` argument, even a literal, left one function
+    /// testing the flag on every word.)
+    mutating func scanPlainRun<Kernel: WordBlockKernel>(_: Kernel.Type) {
+        let scalar = Kernel.scalar
         var i = self.i, count = self.count
         // Each byte consumed here is one character: chars - i stays constant.
         let charsMinusBytes = chars &- i
