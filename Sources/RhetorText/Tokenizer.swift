@@ -246,7 +246,12 @@ private struct Scanner {
     /// `block16` with the kernel choice given (a constant where the caller is specialized).
     @inline(__always)
     func block16(_ j: Int, scalar: Bool) -> WordBlock {
-        let base = p.baseAddress!
+        block16(j, base: p.baseAddress!, scalar: scalar)
+    }
+
+    /// `block16` given the text's base address (which a loop unwraps once, not per word).
+    @inline(__always)
+    func block16(_ j: Int, base: UnsafePointer<UInt8>, scalar: Bool) -> WordBlock {
         if j &+ 16 <= n { return WordBytes.block(base + j, scalar: scalar) }
         guard j < n else { return WordBlock(word: 0, upper: 0, digit: 0, lo: 0, hi: 0) }
         if n >= 16 { return WordBytes.block(base + (n &- 16), scalar: scalar).dropping(j &- (n &- 16)) }
@@ -657,6 +662,7 @@ private struct Scanner {
         // The readers below go through an immutable copy taken once: called on `self`, which
         // this mutating loop holds inout, each word copied the whole scanner to the stack.
         let reader = self
+        guard i < n, let base = p.baseAddress else { return }
         while i < n {
             // A stretch of bytes with room for its tokens: each step of the loop consumes a
             // byte or more and emits at most one token per byte (a contraction's two tokens
@@ -681,7 +687,7 @@ private struct Scanner {
                 }
                 // Every URL prefix starts with h or w. One classified block serves the URL test
                 // and the word.
-                let block = reader.block16(i, scalar: scalar)
+                let block = reader.block16(i, base: base, scalar: scalar)
                 if wordByte & ScanTables.mayStartURL != 0, Self.startsURL(block.lo) { return }
                 guard let w = reader.plainWord(at: i, block: block) else {
                     // A contraction (`company's`, `don't`): both tokens here, or the general rules.
