@@ -135,9 +135,11 @@ public enum QuoteScanner {
         }
 
         var i = 0
+        // Read once: each read of the global goes through its lazy initializer's check.
+        let scalarKernels = ByteScan.forceScalar
         while i < n {
             if let ascii = asciiUTF8 {
-                i = ByteScan.quoteRunEnd(in: ascii, from: i)
+                i = scalarKernels ? ByteScan.quoteRunEndScalar(in: ascii, from: i) : ByteScan.quoteRunEndSIMD(in: ascii, from: i)
                 if i >= n { break }
             }
             let c = s[i]

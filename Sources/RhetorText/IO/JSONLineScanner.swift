@@ -118,6 +118,9 @@ public struct JSONLineScanner: Sendable {
         let bytes: UnsafeBufferPointer<UInt8>
         var arena: [UInt8]
         var i = 0
+        /// `ByteScan.forceScalar`, read once per line rather than at every string segment
+        /// (each read of that global goes through its lazy initializer's check).
+        let scalarKernels = ByteScan.forceScalar
 
         init(bytes: UnsafeBufferPointer<UInt8>, arena: [UInt8]) {
             self.bytes = bytes
@@ -215,7 +218,7 @@ public struct JSONLineScanner: Sendable {
         mutating func string() throws(Failure) {
             i += 1
             while true {
-                let stop = ByteScan.jsonStringStop(in: bytes, from: i)
+                let stop = scalarKernels ? ByteScan.jsonStringStopScalar(in: bytes, from: i) : ByteScan.jsonStringStopSIMD(in: bytes, from: i)
                 if stop > i { arena.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<stop])) }
                 i = stop
                 guard i < bytes.count else { throw fail("unterminated string") }
