@@ -139,7 +139,7 @@ public enum QuoteScanner {
         let scalarKernels = ByteScan.forceScalar
         while i < n {
             if let ascii = asciiUTF8 {
-                i = scalarKernels ? ByteScan.quoteRunEndScalar(in: ascii, from: i) : ByteScan.quoteRunEndSIMD(in: ascii, from: i)
+                i = ByteScan.quoteRunEnd(in: ascii, from: i, scalar: scalarKernels)
                 if i >= n { break }
             }
             let c = s[i]

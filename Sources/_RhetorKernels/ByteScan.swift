@@ -1,7 +1,9 @@
 /// Byte scans with a SIMD path and a plain scalar twin that must agree on every input.
 ///
 /// `RHETOR_SCALAR_KERNELS=1` in the environment forces the scalar twins everywhere (read once, at
-/// first use), for debugging and for comparing speeds.
+/// first use), for debugging and for comparing speeds. A dispatcher's `scalar` argument defaults
+/// to that switch; a caller in a loop reads `forceScalar` once and passes it, since every read of
+/// the global goes through its lazy initializer's check.
 public enum ByteScan {
     /// True when the environment asks for the scalar twins.
     public static let forceScalar: Bool = {
@@ -146,8 +148,8 @@ public enum ByteScan {
     ///         i += 16
     ///     scalar scan from i
     @inlinable
-    public static func jsonStringStop(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
-        forceScalar ? jsonStringStopScalar(in: bytes, from: from) : jsonStringStopSIMD(in: bytes, from: from)
+    public static func jsonStringStop(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0, scalar: Bool = forceScalar) -> Int {
+        scalar ? jsonStringStopScalar(in: bytes, from: from) : jsonStringStopSIMD(in: bytes, from: from)
     }
 
     @inlinable
@@ -218,8 +220,8 @@ public enum ByteScan {
     ///         i += 16
     ///     scalar scan from i
     @inlinable
-    public static func quoteRunEnd(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
-        forceScalar ? quoteRunEndScalar(in: bytes, from: from) : quoteRunEndSIMD(in: bytes, from: from)
+    public static func quoteRunEnd(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0, scalar: Bool = forceScalar) -> Int {
+        scalar ? quoteRunEndScalar(in: bytes, from: from) : quoteRunEndSIMD(in: bytes, from: from)
     }
 
     @inlinable

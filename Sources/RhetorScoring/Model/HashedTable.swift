@@ -201,7 +201,7 @@ struct WeightAccumulator: HashedFeatureSink {
     ///
     /// Measured on the 500k sentences (30 rounds of interleaved runs, `perf stat` task-clock):
     /// the walk's time fell more than this pass costs, median 0.93 of the time without it
-    /// (faster in 22 of 30 rounds) for 1.3 % more instructions (12.5 per token). Prefetching
+    /// (faster in 22 of 30 rounds) for 2.7 % more instructions (12.5 per token). Prefetching
     /// only the cache sets gave 0.985, and a pass that skipped punctuation with branches 0.977.
     @inline(__always)
     func prefetch(tokens: UnsafeBufferPointer<Token>, hasher: BucketHasher) {

@@ -218,7 +218,7 @@ public struct JSONLineScanner: Sendable {
         mutating func string() throws(Failure) {
             i += 1
             while true {
-                let stop = scalarKernels ? ByteScan.jsonStringStopScalar(in: bytes, from: i) : ByteScan.jsonStringStopSIMD(in: bytes, from: i)
+                let stop = ByteScan.jsonStringStop(in: bytes, from: i, scalar: scalarKernels)
                 if stop > i { arena.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<stop])) }
                 i = stop
                 guard i < bytes.count else { throw fail("unterminated string") }
