@@ -136,7 +136,19 @@ struct WeightAccumulator: HashedFeatureSink {
     /// lanes from `outputs` on are not the bucket's, and nothing reads their sums).
     @inline(__always)
     func codes(_ bucket: Int32) -> SIMD4<Int32> {
-        SIMD4<Int32>(truncatingIfNeeded: table.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: bucket) &* stride, as: SIMD4<Int8>.self))
+        SIMD4<Int32>(truncatingIfNeeded: codeBytes(bucket).loadUnaligned(as: SIMD4<Int8>.self))
+    }
+
+    /// Where a bucket's code bytes start in the table.
+    @inline(__always)
+    func codeBytes(_ bucket: Int32) -> UnsafeRawPointer {
+        table + Int(truncatingIfNeeded: bucket) &* stride
+    }
+
+    /// The word cache's set (two slots) for a term hash.
+    @inline(__always)
+    func cacheSet(_ hash: UInt64) -> UnsafeMutablePointer<WordCache.Slot> {
+        cache + Int(truncatingIfNeeded: hash & setMask) &* WordCache.ways
     }
 
     @inline(__always)
@@ -151,7 +163,7 @@ struct WeightAccumulator: HashedFeatureSink {
         groupCount = 0
         pending = nil
         guard let word else { return nil }
-        let set = cache + Int(truncatingIfNeeded: word.hash & setMask) &* WordCache.ways
+        let set = cacheSet(word.hash)
         if set[0].holds(word) {
             addCached(set[0])
             return set[0].hint
@@ -208,8 +220,8 @@ struct WeightAccumulator: HashedFeatureSink {
         var prev: UInt64 = 0
         for t in tokens {
             let h = t.hash
-            Prefetch.read(table + Int(truncatingIfNeeded: Int32(truncatingIfNeeded: hasher.bigram(prev, h))) &* stride)
-            Prefetch.read(UnsafeRawPointer(cache + Int(truncatingIfNeeded: h & setMask) &* WordCache.ways))
+            Prefetch.read(codeBytes(Int32(truncatingIfNeeded: hasher.bigram(prev, h))))
+            Prefetch.read(UnsafeRawPointer(cacheSet(h)))
             prev = h
         }
     }
