@@ -59,6 +59,8 @@ public final class ScorePipeline: Sendable {
     /// A bound on a JSON score line's bytes besides its id: the punctuation and key names (32),
     /// the line number, the output keys and numbers, the model tag.
     let lineBytesBesidesID: Int
+    /// The line's constant pieces for the block writer's fixed-size copies.
+    let linePieces: ScoreLinePieces
     let json = JSONLineScanner(keys: ["text", "id"])
     /// Bytes of input per batch at most (besides `ScoreOptions.batchSize` records), so long
     /// lines still leave only three batches in memory: one being read, one being scored, and
@@ -86,7 +88,9 @@ public final class ScorePipeline: Sendable {
         }
         outputKeyBytes = keys.bytes
         outputKeyRanges = ranges
+        linePieces = ScoreLinePieces(keys: ranges.map { Array(keys.bytes[$0]) }, end: lineEnd)
         lineBytesBesidesID = 32 + LineCursor.numberBytes + keys.bytes.count + ranges.count * LineCursor.numberBytes + lineEnd.count
+            + ScoreLinePieces.overrun
     }
 
     /// Records read but not yet processed: raw lines (text, JSON Lines) or extracted statement
@@ -349,13 +353,13 @@ public final class ScorePipeline: Sendable {
                 }
             }
             var out = BlockOutput()
-            out.ends.reserveCapacity(range.count)
-            out.failedAt.reserveCapacity(range.count)
             let k = scorer.model.weights.outputs
             if options.outputFormat == .jsonl, !options.explain {
                 writeJSONLines(batch, range, into: &out, outputs: k)
                 return out
             }
+            out.ends.reserveCapacity(range.count)
+            out.failedAt.reserveCapacity(range.count)
             // A score line is ~100 bytes: room for the block's lines without regrowing.
             out.bytes.reserveCapacity(range.count * 128)
             var v = 0
@@ -389,53 +393,68 @@ public final class ScorePipeline: Sendable {
 
         /// Writes the block's JSON score and error lines (no explanations) straight into the
         /// storage of `out.bytes`, sized once from each line's bound: no stack line, closure or
-        /// array append per record.
+        /// array append per record. Score lines are written by `ScoreLinePieces.writeLine`.
         func writeJSONLines(_ batch: Batch, _ range: Range<Int>, into out: inout BlockOutput, outputs k: Int) {
             let pipeline = self.pipeline
+            let count = range.count
             // Error lines (rare) are made first, so the block's bound is known before writing.
             var errorLines: [[UInt8]] = []
             var bound = 0
+            out.failedAt = [Bool](repeating: false, count: count)
             batch.records.withUnsafeBufferPointer { records in
-                for j in 0..<range.count {
+            plans.withUnsafeBufferPointer { plans in
+                for j in 0..<count {
                     if let e = plans[j].error {
                         let line = JSONWriter.errorLine(line: records[range.lowerBound + j].line, idKey: "id", id: plans[j].id, error: e)
                         bound += line.count
                         errorLines.append(line)
+                        out.failedAt[j] = true
                     } else {
                         bound += pipeline.scoreLineBound(for: plans[j].id)
                     }
                 }
             }
-            var ends = out.ends, failedAt = out.failedAt
+            }
             let digits = JSONWriter.digitTables
+            let pieces = pipeline.linePieces
+            let scorer = pipeline.scorer
+            var ends = [Int](repeating: 0, count: count)
             out.bytes = [UInt8](unsafeUninitializedCapacity: bound) { buffer, written in
                 let base = buffer.baseAddress!
                 var position = 0, nextError = 0, v = 0
                 batch.records.withUnsafeBufferPointer { records in
+                plans.withUnsafeBufferPointer { plans in
                 logits.withUnsafeBufferPointer { lb in
-                    for j in 0..<range.count {
+                ends.withUnsafeMutableBufferPointer { ends in
+                    for j in 0..<count {
                         if plans[j].error != nil {
                             errorLines[nextError].withUnsafeBufferPointer { (base + position).update(from: $0.baseAddress!, count: $0.count) }
                             position += errorLines[nextError].count
                             nextError += 1
-                            failedAt.append(true)
                         } else {
-                            var cursor = LineCursor(base: base + position, capacity: bound - position, digits: digits)
-                            pipeline.writeScoreLine(&cursor, line: records[range.lowerBound + j].line, id: plans[j].id,
-                                                    logits: UnsafeBufferPointer(rebasing: lb[(v * k)..<(v * k + k)]), explained: false)
-                            precondition(!cursor.overflowed, "the block's capacity is the sum of its lines' bounds")
-                            position += cursor.count
+                            let line = records[range.lowerBound + j].line
+                            let lineBound = pipeline.scoreLineBound(for: plans[j].id)
+                            var idIsLine = false
+                            if case .integer(let n) = plans[j].id, n == line { idIsLine = true }
+                            let row = lb.baseAddress! + v * k
+                            position += pieces.writeLine(to: base + position, line: line, idIsLine: idIsLine, digits: digits, writeID: { p in
+                                var cursor = LineCursor(base: p, capacity: lineBound, digits: digits)
+                                cursor.id(plans[j].id)
+                                precondition(!cursor.overflowed, "the line's bound holds its id")
+                                return cursor.count
+                            }, score: { o in Double(scorer.link(row[o], output: o)) })
+                            precondition(position <= bound, "the block's capacity is the sum of its lines' bounds")
                             v += 1
-                            failedAt.append(false)
                         }
-                        ends.append(position)
+                        ends[j] = position
                     }
+                }
+                }
                 }
                 }
                 written = position
             }
             out.ends = ends
-            out.failedAt = failedAt
         }
     }
 
