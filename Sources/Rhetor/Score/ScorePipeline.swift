@@ -98,12 +98,19 @@ public final class ScorePipeline: Sendable {
     struct Batch {
         var bytes: [UInt8] = []
         var records: [Entry] = []
+        /// For CSV input, parallel to `records`: the id and any error the reader found. Empty
+        /// for text and JSON Lines (their ids and errors are found by the workers), so an entry
+        /// is a plain value: entries holding a `RecordID` and a `String?` cost a destroy call
+        /// each when the batch was freed (~44 instructions a record, callgrind).
+        var csvFields: [CSVFields] = []
 
         struct Entry {
             var line: Int
             var start: Int
             var count: Int
-            /// Set by the reader for CSV; JSON ids are read by the workers.
+        }
+
+        struct CSVFields {
             var id: RecordID = .none
             var error: String?
         }
@@ -138,6 +145,7 @@ public final class ScorePipeline: Sendable {
             // Sized like the last one, so the next batch does not grow by doubling (copies).
             batch.bytes.reserveCapacity(full.bytes.count)
             batch.records.reserveCapacity(full.records.count)
+            batch.csvFields.reserveCapacity(full.csvFields.count)
             // The previous batch is written while this one is scored.
             guard overlap.handOver({ self.render(full, workers: workers) }, deliver: deliver) else {
                 overlap.drain()
@@ -174,18 +182,20 @@ public final class ScorePipeline: Sendable {
                     return
                 }
                 var rec = Batch.Entry(line: r.line, start: batch.bytes.count, count: 0)
-                if let idIndex, idIndex < r.fields.count { rec.id = .string(r.fields[idIndex]) }
+                var fields = Batch.CSVFields()
+                if let idIndex, idIndex < r.fields.count { fields.id = .string(r.fields[idIndex]) }
                 if textIndex < 0 {
-                    rec.error = "no column named \"\(options.textColumn)\" in the header (\(h.joined(separator: ", ")))"
+                    fields.error = "no column named \"\(options.textColumn)\" in the header (\(h.joined(separator: ", ")))"
                 } else if !r.complete {
-                    rec.error = "unterminated quoted field"
+                    fields.error = "unterminated quoted field"
                 } else if r.fields.count != h.count {
-                    rec.error = "expected \(h.count) fields, found \(r.fields.count)"
+                    fields.error = "expected \(h.count) fields, found \(r.fields.count)"
                 } else {
                     batch.bytes.append(contentsOf: r.fields[textIndex].utf8)
                     rec.count = batch.bytes.count - rec.start
                 }
                 batch.records.append(rec)
+                batch.csvFields.append(fields)
                 if batch.records.count >= options.batchSize || batch.bytes.count >= Self.batchBytes { flush(&batch) }
             }
             CSVParser().records(from: input, chunkRead: { counts.bytes += $0 }) { r in
@@ -266,11 +276,19 @@ public final class ScorePipeline: Sendable {
 
     /// What rendering needs of one record of a block: where its text is (in the batch's bytes,
     /// for plain text and CSV scored in place, or in the worker's `texts`), its id, its error.
+    /// A plain value (the id and error are slots in the worker's `ids` and `errors`), so a
+    /// block's plans are cleared and copied without a destroy or retain per record.
     struct RecordPlan {
         var span: Range<Int>
         var inBatch: Bool
-        var id: RecordID
-        var error: String?
+        /// `lineID` (the id is the line number: plain text), or an index into `ids`.
+        var id: Int32
+        /// `noError`, or an index into `errors`.
+        var error: Int32
+
+        static let lineID: Int32 = -1
+        static let noError: Int32 = -1
+        var failed: Bool { error != Self.noError }
     }
 
     /// One worker thread's reusable state: parsed texts, logits and feature scratch. Only its
@@ -281,6 +299,9 @@ public final class ScorePipeline: Sendable {
         @exclusivity(unchecked) var texts: [UInt8] = []
         /// Per record of the block: where its text is, its id, its error if any.
         @exclusivity(unchecked) var plans: [RecordPlan] = []
+        /// The block's ids other than line numbers, and its errors (`RecordPlan`'s slots).
+        @exclusivity(unchecked) var ids: [RecordID] = []
+        @exclusivity(unchecked) var errors: [String] = []
         /// The indices in `plans` of the records to score.
         @exclusivity(unchecked) var valid: [Int] = []
         @exclusivity(unchecked) var logits: [Float] = []
@@ -288,17 +309,31 @@ public final class ScorePipeline: Sendable {
 
         init(pipeline: ScorePipeline) { self.pipeline = pipeline }
 
+        /// The id of a record planned in this block (`line`: its line number).
+        func id(_ plan: RecordPlan, line: Int) -> RecordID {
+            plan.id == RecordPlan.lineID ? .integer(line) : ids[Int(plan.id)]
+        }
+
+        /// The error of a record planned in this block, if it failed.
+        func error(_ plan: RecordPlan) -> String? {
+            plan.failed ? errors[Int(plan.error)] : nil
+        }
+
         /// Parses, validates, scores and renders records `range` of the batch.
         func render(_ batch: Batch, _ range: Range<Int>) -> BlockOutput {
             let options = pipeline.options
             texts.removeAll(keepingCapacity: true)
             plans.removeAll(keepingCapacity: true)
             valid.removeAll(keepingCapacity: true)
+            if !ids.isEmpty { ids.removeAll(keepingCapacity: true) }
+            if !errors.isEmpty { errors.removeAll(keepingCapacity: true) }
+            let csv = !batch.csvFields.isEmpty
             batch.bytes.withUnsafeBufferPointer { all in
-                for r in batch.records[range] {
+                for index in range {
+                    let r = batch.records[index]
                     let raw = UnsafeBufferPointer(rebasing: all[r.start..<(r.start + r.count)])
-                    var id = r.id
-                    var error = r.error
+                    var id: RecordID? = csv ? batch.csvFields[index].id : RecordID.none
+                    var error = csv ? batch.csvFields[index].error : nil
                     var span = texts.count..<texts.count
                     // Plain text and CSV texts are scored in place from the batch (the reader
                     // already put just the text there); JSON strings are unescaped into `texts`.
@@ -315,7 +350,7 @@ public final class ScorePipeline: Sendable {
                             }
                         }
                     case .text:
-                        id = .integer(r.line)
+                        id = nil
                         if UTF8Validation.isValid(raw) {
                             here = true
                             span = r.start..<(r.start + r.count)
@@ -340,7 +375,16 @@ public final class ScorePipeline: Sendable {
                         }
                     }
                     if error == nil { valid.append(plans.count) }
-                    plans.append(RecordPlan(span: span, inBatch: here, id: id, error: error))
+                    var plan = RecordPlan(span: span, inBatch: here, id: RecordPlan.lineID, error: RecordPlan.noError)
+                    if let id {
+                        plan.id = Int32(ids.count)
+                        ids.append(id)
+                    }
+                    if let error {
+                        plan.error = Int32(errors.count)
+                        errors.append(error)
+                    }
+                    plans.append(plan)
                 }
             }
             let scorer = pipeline.scorer
@@ -372,11 +416,11 @@ public final class ScorePipeline: Sendable {
                 for j in 0..<range.count {
                     let line = records[range.lowerBound + j].line
                     let plan = plans[j]
-                    if let e = plan.error {
-                        pipeline.renderError(line: line, id: plan.id, error: e, into: &out.bytes)
+                    if let e = error(plan) {
+                        pipeline.renderError(line: line, id: id(plan, line: line), error: e, into: &out.bytes)
                         out.failedAt.append(true)
                     } else {
-                        pipeline.render(line: line, id: plan.id, logits: UnsafeBufferPointer(rebasing: lb[(v * k)..<(v * k + k)]),
+                        pipeline.render(line: line, id: id(plan, line: line), logits: UnsafeBufferPointer(rebasing: lb[(v * k)..<(v * k + k)]),
                                         text: UnsafeBufferPointer(rebasing: (plan.inBatch ? bb : tb)[plan.span]),
                                         into: &out.bytes)
                         v += 1
@@ -400,17 +444,19 @@ public final class ScorePipeline: Sendable {
             // Error lines (rare) are made first, so the block's bound is known before writing.
             var errorLines: [[UInt8]] = []
             var bound = 0
+            let lineNumberBound = pipeline.scoreLineBound(for: .integer(0))
             out.failedAt = [Bool](repeating: false, count: count)
             batch.records.withUnsafeBufferPointer { records in
             plans.withUnsafeBufferPointer { plans in
                 for j in 0..<count {
-                    if let e = plans[j].error {
-                        let line = JSONWriter.errorLine(line: records[range.lowerBound + j].line, idKey: "id", id: plans[j].id, error: e)
-                        bound += line.count
-                        errorLines.append(line)
+                    let line = records[range.lowerBound + j].line
+                    if let e = error(plans[j]) {
+                        let errorLine = JSONWriter.errorLine(line: line, idKey: "id", id: id(plans[j], line: line), error: e)
+                        bound += errorLine.count
+                        errorLines.append(errorLine)
                         out.failedAt[j] = true
                     } else {
-                        bound += pipeline.scoreLineBound(for: plans[j].id)
+                        bound += plans[j].id == RecordPlan.lineID ? lineNumberBound : pipeline.scoreLineBound(for: id(plans[j], line: line))
                     }
                 }
             }
@@ -427,19 +473,18 @@ public final class ScorePipeline: Sendable {
                 logits.withUnsafeBufferPointer { lb in
                 ends.withUnsafeMutableBufferPointer { ends in
                     for j in 0..<count {
-                        if plans[j].error != nil {
+                        if plans[j].failed {
                             errorLines[nextError].withUnsafeBufferPointer { (base + position).update(from: $0.baseAddress!, count: $0.count) }
                             position += errorLines[nextError].count
                             nextError += 1
                         } else {
                             let line = records[range.lowerBound + j].line
-                            let lineBound = pipeline.scoreLineBound(for: plans[j].id)
-                            var idIsLine = false
-                            if case .integer(let n) = plans[j].id, n == line { idIsLine = true }
+                            let idIsLine = plans[j].id == RecordPlan.lineID
                             let row = lb.baseAddress! + v * k
                             position += pieces.writeLine(to: base + position, line: line, idIsLine: idIsLine, digits: digits, writeID: { p in
-                                var cursor = LineCursor(base: p, capacity: lineBound, digits: digits)
-                                cursor.id(plans[j].id)
+                                let id = self.id(plans[j], line: line)
+                                var cursor = LineCursor(base: p, capacity: pipeline.scoreLineBound(for: id), digits: digits)
+                                cursor.id(id)
                                 precondition(!cursor.overflowed, "the line's bound holds its id")
                                 return cursor.count
                             }, score: { o in Double(scorer.link(row[o], output: o)) })
