@@ -96,7 +96,7 @@ public final class ScorePipeline: Sendable {
     /// Records read but not yet processed: raw lines (text, JSON Lines) or extracted statement
     /// texts (CSV) in one arena.
     struct Batch {
-        var bytes: [UInt8] = []
+        var bytes: ByteArena
         var records: [Entry] = []
         /// For CSV input, parallel to `records`: the id and any error the reader found. Empty
         /// for text and JSON Lines (their ids and errors are found by the workers), so an entry
@@ -113,6 +113,11 @@ public final class ScorePipeline: Sendable {
         struct CSVFields {
             var id: RecordID = .none
             var error: String?
+        }
+
+        /// An empty batch with room for `byteCapacity` bytes of records.
+        init(byteCapacity: Int = 0) {
+            bytes = ByteArena(capacity: byteCapacity)
         }
     }
 
@@ -141,9 +146,9 @@ public final class ScorePipeline: Sendable {
         func flush(_ batch: inout Batch) -> Bool {
             guard !batch.records.isEmpty, !counts.stopped else { return !counts.stopped }
             let full = batch
-            batch = Batch()
-            // Sized like the last one, so the next batch does not grow by doubling (copies).
-            batch.bytes.reserveCapacity(full.bytes.count)
+            // Sized like the last one and a quarter, so the next batch seldom grows by doubling
+            // (a copy of what it holds).
+            batch = Batch(byteCapacity: full.bytes.count + full.bytes.count / 4)
             batch.records.reserveCapacity(full.records.count)
             batch.csvFields.reserveCapacity(full.csvFields.count)
             // The previous batch is written while this one is scored.
@@ -156,10 +161,10 @@ public final class ScorePipeline: Sendable {
         switch options.inputFormat {
         case .text, .jsonl:
             let reader = LineReader(handle: input)
-            var batch = Batch()
+            var batch = Batch(byteCapacity: 1 << 20)
             while let full = reader.withNextLine({ line, bytes -> Bool in
                 batch.records.append(.init(line: line, start: batch.bytes.count, count: bytes.count))
-                batch.bytes.append(contentsOf: bytes)
+                batch.bytes.append(bytes)
                 return batch.records.count >= options.batchSize || batch.bytes.count >= Self.batchBytes
             }) {
                 if full {
@@ -170,7 +175,7 @@ public final class ScorePipeline: Sendable {
             counts.bytes = reader.bytesRead
             flush(&batch)
         case .csv:
-            var batch = Batch()
+            var batch = Batch(byteCapacity: 1 << 20)
             var header: [String]?
             var textIndex = -1
             var idIndex: Int?
@@ -191,7 +196,7 @@ public final class ScorePipeline: Sendable {
                 } else if r.fields.count != h.count {
                     fields.error = "expected \(h.count) fields, found \(r.fields.count)"
                 } else {
-                    batch.bytes.append(contentsOf: r.fields[textIndex].utf8)
+                    batch.bytes.append(r.fields[textIndex])
                     rec.count = batch.bytes.count - rec.start
                 }
                 batch.records.append(rec)
