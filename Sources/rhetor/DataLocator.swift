@@ -77,6 +77,53 @@ func writeStandardOutput(_ bytes: [UInt8]) {
     }
 }
 
+/// Writes a batch's output parts to standard output, in order, with `writev(2)`: one system
+/// call for the batch's blocks, and no copy into one array first (callgrind, 500k sentences:
+/// the copy was 55M instructions). Failures end the run as `writeStandardOutput`'s do.
+func writeStandardOutput(parts: [[UInt8]]) {
+    // Linux's UIO_MAXIOV, the most vectors one call takes (IOV_MAX in <limits.h>, which the
+    // Glibc module does not export); a batch has 33 parts at most.
+    let maxVectors = 1024
+    var vectors: [iovec] = []
+    vectors.reserveCapacity(parts.count)
+    withBuffers(of: parts[...], collecting: &vectors) { vectors in
+        var first = 0
+        while first < vectors.count {
+            let n = writev(1, vectors.baseAddress! + first, Int32(min(vectors.count - first, maxVectors)))
+            if n < 0 {
+                if errno == EINTR { continue }
+                printError("rhetor: cannot write the output: \(String(cString: strerror(errno)))")
+                exit(1)
+            }
+            // Step over what was written: whole vectors, then part of the next.
+            var left = n
+            while first < vectors.count, left >= vectors[first].iov_len {
+                left -= vectors[first].iov_len
+                first += 1
+            }
+            if left > 0 {
+                vectors[first].iov_base = vectors[first].iov_base.map { $0 + left }
+                vectors[first].iov_len -= left
+            }
+        }
+    }
+}
+
+/// Calls `body` with an `iovec` for each part's bytes, each part's storage held in place by
+/// nested `withUnsafeBufferPointer` calls for the duration (empty parts are left out).
+private func withBuffers(of parts: ArraySlice<[UInt8]>, collecting vectors: inout [iovec], _ body: (UnsafeMutableBufferPointer<iovec>) -> Void) {
+    guard let part = parts.first else {
+        vectors.withUnsafeMutableBufferPointer { body($0) }
+        return
+    }
+    part.withUnsafeBufferPointer { bytes in
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: bytes.count))
+        }
+        withBuffers(of: parts.dropFirst(), collecting: &vectors, body)
+    }
+}
+
 /// Writes a line to standard error.
 func printError(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))

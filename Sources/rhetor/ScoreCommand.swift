@@ -58,7 +58,7 @@ struct Score: ParsableCommand {
             let progress = Progress(enabled: isatty(2) == 1, totalBytes: Progress.size(of: files))
             for h in handles {
                 let before = total
-                let c = pipeline.run(input: h, write: writeStandardOutput, progress: { c in
+                let c = pipeline.run(input: h, writeParts: { writeStandardOutput(parts: $0) }, progress: { c in
                     progress.show(records: before.records + c.records, bytes: before.bytes + c.bytes, since: started)
                 })
                 total.scored += c.scored

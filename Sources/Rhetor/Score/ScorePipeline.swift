@@ -123,11 +123,18 @@ public final class ScorePipeline: Sendable {
 
     /// Scores every record from `input`, calling `write` with output bytes batch by batch.
     public func run(input: FileHandle, write: ([UInt8]) -> Void, progress: ((ScoreCounts) -> Void)? = nil) -> ScoreCounts {
+        run(input: input, writeParts: { parts in write(parts.count == 1 ? parts[0] : Array(parts.joined())) }, progress: progress)
+    }
+
+    /// Scores every record from `input`, calling `writeParts` with the output batch by batch:
+    /// each batch's bytes as the parts its blocks rendered, in order, to be written one after
+    /// the other (with `writev`, say), so they are never copied into one array.
+    public func run(input: FileHandle, writeParts: ([[UInt8]]) -> Void, progress: ((ScoreCounts) -> Void)? = nil) -> ScoreCounts {
         var counts = ScoreCounts()
         if options.outputFormat == .csv {
-            write(Array("line,id,hostility,certainty,valence,model,error\n".utf8))
+            writeParts([Array("line,id,hostility,certainty,valence,model,error\n".utf8)])
         } else if options.outputFormat == .table {
-            write(Array((pad("line", 6) + " " + pad("id", 14) + " hostility certainty  valence  error\n").utf8))
+            writeParts([Array((pad("line", 6) + " " + pad("id", 14) + " hostility certainty  valence  error\n").utf8)])
         }
         // One worker per thread for the whole run: their scratch (and word cache) stay warm.
         let workers = (0..<max(1, options.threads)).map { _ in BlockWorker(pipeline: self) }
@@ -135,7 +142,7 @@ public final class ScorePipeline: Sendable {
         let overlap = BatchOverlap<[BlockOutput]>(enabled: options.threads > 1)
         /// Writes a scored batch; false when --strict met an error and the run must stop.
         func deliver(_ rendered: [BlockOutput]) -> Bool {
-            write(assemble(rendered, counts: &counts))
+            writeParts(assemble(rendered, counts: &counts))
             progress?(counts)
             return !counts.stopped
         }
@@ -258,20 +265,20 @@ public final class ScorePipeline: Sendable {
         return rendered
     }
 
-    /// Joins rendered blocks in input order and counts them; with --strict, stops after the
-    /// first failed record.
-    func assemble(_ rendered: [BlockOutput], counts: inout ScoreCounts) -> [UInt8] {
-        var result: [UInt8] = []
-        result.reserveCapacity(rendered.reduce(0) { $0 + $1.bytes.count })
+    /// The rendered blocks' bytes in input order, counted; with --strict, up to the first
+    /// failed record.
+    func assemble(_ rendered: [BlockOutput], counts: inout ScoreCounts) -> [[UInt8]] {
+        var result: [[UInt8]] = []
+        result.reserveCapacity(rendered.count)
         for r in rendered {
             if options.strict, let k = r.failedAt.firstIndex(of: true) {
-                result.append(contentsOf: r.bytes[0..<r.ends[k]])
+                result.append(Array(r.bytes[0..<r.ends[k]]))
                 counts.scored += k
                 counts.failed += 1
                 counts.stopped = true
                 return result
             }
-            result.append(contentsOf: r.bytes)
+            result.append(r.bytes)
             let failed = r.failedAt.reduce(0) { $0 + ($1 ? 1 : 0) }
             counts.failed += failed
             counts.scored += r.failedAt.count - failed
