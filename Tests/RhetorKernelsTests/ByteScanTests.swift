@@ -72,6 +72,59 @@ import Testing
         }
     }
 
+    func naiveLineEnd(_ b: [UInt8], _ from: Int) -> LineEnd {
+        let end = naiveFirst(b, 0x0A, from)
+        let start = min(max(0, from), end)
+        return LineEnd(index: end, ascii: b[start..<end].allSatisfy { $0 < 0x80 })
+    }
+
+    /// `lineEnd`: a line feed at every position with a non-ASCII byte next to it, at the block
+    /// edges or absent, over every alignment and tail length; then random bytes.
+    @Test func lineEndTwinsAgree() {
+        for offset in 0..<17 {
+            for length in 0..<50 {
+                for newline in -1..<length {
+                    // The non-ASCII byte just before and after the line feed, at the block
+                    // edges, at the ends, or absent.
+                    let highs = Set([-1, 0, newline - 1, newline + 1, 14, 15, 16, 17, 31, 32, length - 1])
+                    for high in highs.sorted() where high >= -1 && high < length && high != newline {
+                        var bytes = [UInt8](repeating: 0x61, count: offset + length)
+                        if newline >= 0 { bytes[offset + newline] = 0x0A }
+                        if high >= 0 { bytes[offset + high] = 0xE2 }
+                        bytes.withUnsafeBufferPointer { whole in
+                            let slice = UnsafeBufferPointer(rebasing: whole[offset...])
+                            let array = Array(slice)
+                            for from in [0, 1, max(0, newline), newline + 1] {
+                                let want = naiveLineEnd(array, from)
+                                #expect(ByteScan.lineEndSIMD(in: slice, from: from) == want)
+                                #expect(ByteScan.lineEndScalar(in: slice, from: from) == want)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let n = Int.random(in: 0..<300, using: &rng)
+            // Mostly ASCII with rare line feeds and non-ASCII bytes, so both outcomes occur.
+            let bytes = (0..<n).map { _ -> UInt8 in
+                switch Int.random(in: 0..<100, using: &rng) {
+                case 0: 0x0A
+                case 1: UInt8.random(in: 0x80...0xFF, using: &rng)
+                case 2: UInt8.random(in: 0...255, using: &rng)
+                default: UInt8.random(in: 0x20..<0x7F, using: &rng)
+                }
+            }
+            let from = Int.random(in: 0...max(0, n), using: &rng)
+            bytes.withUnsafeBufferPointer { b in
+                let want = naiveLineEnd(bytes, from)
+                #expect(ByteScan.lineEndSIMD(in: b, from: from) == want)
+                #expect(ByteScan.lineEndScalar(in: b, from: from) == want)
+            }
+        }
+    }
+
     func naiveJSONStop(_ b: [UInt8], _ from: Int) -> Int {
         var i = max(0, from)
         while i < b.count { if b[i] == 0x22 || b[i] == 0x5C || b[i] < 0x20 { return i }; i += 1 }

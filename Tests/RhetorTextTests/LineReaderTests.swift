@@ -8,17 +8,22 @@ import Testing
 struct LineReaderTests {
     /// Writes `bytes` to a temporary file and reads it back line by line with `chunkSize`.
     func lines(of bytes: [UInt8], chunkSize: Int, viaNext: Bool) throws -> [(Int, [UInt8])] {
+        try linesWithASCII(of: bytes, chunkSize: chunkSize, viaNext: viaNext).map { ($0.0, $0.1) }
+    }
+
+    /// `lines`, each with the reader's `lastLineIsASCII` after handing it out.
+    func linesWithASCII(of bytes: [UInt8], chunkSize: Int, viaNext: Bool) throws -> [(Int, [UInt8], Bool)] {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("rhetor-linereader-\(UUID().uuidString)")
         try Data(bytes).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         let reader = LineReader(handle: handle, chunkSize: chunkSize)
-        var out: [(Int, [UInt8])] = []
+        var out: [(Int, [UInt8], Bool)] = []
         if viaNext {
-            while let (n, b) = reader.next() { out.append((n, Array(b))) }
+            while let (n, b) = reader.next() { out.append((n, Array(b), reader.lastLineIsASCII)) }
         } else {
-            while let (n, b) = reader.withNextLine({ n, b in (n, Array(b)) }) { out.append((n, b)) }
+            while let (n, b) = reader.withNextLine({ n, b in (n, Array(b)) }) { out.append((n, b, reader.lastLineIsASCII)) }
         }
         #expect(reader.bytesRead == bytes.count)
         return out
@@ -53,6 +58,22 @@ struct LineReaderTests {
             let chunk = Int(rng.next() % 40) + 1
             let got = try lines(of: bytes, chunkSize: chunk, viaNext: round % 2 == 0)
             #expect(got.map(\.1) == expected(bytes), "round \(round), chunk \(chunk)")
+        }
+    }
+
+    /// `lastLineIsASCII` says whether each line (a non-ASCII byte anywhere in it, or none) is all
+    /// ASCII, whatever the chunk size.
+    @Test func eachLineSaysWhetherItIsASCII() throws {
+        var rng = SplitMix64(seed: 31)
+        for round in 0..<40 {
+            let n = Int(rng.next() % 600)
+            let bytes = (0..<n).map { _ -> UInt8 in
+                switch rng.next() % 40 { case 0, 1, 2: 0x0A; case 3: 0xC3; case 4: 0x0D; default: UInt8(0x61 + rng.next() % 26) }
+            }
+            let chunk = Int(rng.next() % 40) + 1
+            let got = try linesWithASCII(of: bytes, chunkSize: chunk, viaNext: round % 2 == 0)
+            #expect(got.map(\.1) == expected(bytes), "round \(round)")
+            #expect(got.map(\.2) == got.map { $0.1.allSatisfy { $0 < 0x80 } }, "round \(round), chunk \(chunk)")
         }
     }
 

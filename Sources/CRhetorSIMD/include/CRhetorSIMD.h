@@ -49,6 +49,26 @@ static inline __attribute__((always_inline)) rhetor_word_block rhetor_word_block
 }
 #endif
 
+/// The line feeds and non-ASCII bytes of 16 bytes: bit k of each mask is byte k.
+typedef struct {
+    /// `\n` (0x0A).
+    uint32_t newline;
+    /// 0x80-0xFF.
+    uint32_t high;
+} rhetor_line_block;
+
+#if defined(__SSE2__)
+/// The line block of the 16 bytes at `p` (all readable): one byte compare and two movemasks
+/// (a byte's top bit is its non-ASCII bit).
+static inline __attribute__((always_inline)) rhetor_line_block rhetor_line_block16(const uint8_t *p) {
+    rhetor_line_block b;
+    __m128i v = _mm_loadu_si128((const __m128i *)p);
+    b.newline = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x0A)));
+    b.high = (uint32_t)_mm_movemask_epi8(v);
+    return b;
+}
+#endif
+
 #if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>

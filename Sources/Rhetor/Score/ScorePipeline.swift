@@ -108,6 +108,8 @@ public final class ScorePipeline: Sendable {
             var line: Int
             var start: Int
             var count: Int
+            /// True when the reader saw only ASCII bytes in the record (valid UTF-8 as it is).
+            var ascii = false
         }
 
         struct CSVFields {
@@ -170,7 +172,7 @@ public final class ScorePipeline: Sendable {
             let reader = LineReader(handle: input)
             var batch = Batch(byteCapacity: 1 << 20)
             while let full = reader.withNextLine({ line, bytes -> Bool in
-                batch.records.append(.init(line: line, start: batch.bytes.count, count: bytes.count))
+                batch.records.append(.init(line: line, start: batch.bytes.count, count: bytes.count, ascii: reader.lastLineIsASCII))
                 batch.bytes.append(bytes)
                 return batch.records.count >= options.batchSize || batch.bytes.count >= Self.batchBytes
             }) {
@@ -363,7 +365,7 @@ public final class ScorePipeline: Sendable {
                         }
                     case .text:
                         id = nil
-                        if UTF8Validation.isValid(raw) {
+                        if r.ascii || UTF8Validation.isValid(raw) {
                             here = true
                             span = r.start..<(r.start + r.count)
                         } else {

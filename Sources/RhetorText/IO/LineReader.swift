@@ -18,6 +18,11 @@ public final class LineReader {
     @exclusivity(unchecked) public private(set) var lineNumber = 0
     /// Bytes consumed so far (for progress reports).
     @exclusivity(unchecked) public private(set) var bytesRead = 0
+    /// True when the line handed out last is all ASCII (then it is valid UTF-8 without a
+    /// second look): found by the same scan that finds its end (`ByteScan.lineEnd`).
+    @exclusivity(unchecked) public private(set) var lastLineIsASCII = false
+    /// `ByteScan.forceScalar`, read once.
+    let scalarKernels = ByteScan.forceScalar
 
     public init(handle: FileHandle, chunkSize: Int = 1 << 20) {
         self.handle = handle
@@ -50,7 +55,9 @@ public final class LineReader {
     func advance() -> (line: Int, range: Range<Int>)? {
         while true {
             let start = position
-            let found = ByteScan.firstIndex(of: 0x0A, in: UnsafeBufferPointer(start: base, count: count), from: start)
+            let scan = ByteScan.lineEnd(in: UnsafeBufferPointer(start: base, count: count), from: start, scalar: scalarKernels)
+            let found = scan.index
+            lastLineIsASCII = scan.ascii
             if found < count {
                 var end = found
                 if end > position, base[end - 1] == 0x0D { end -= 1 }
