@@ -23,12 +23,17 @@ public struct BatchScorer: Sendable {
 
     /// Each output's link, read once from the manifest: calibration a, b and whether it is signed.
     @usableFromInline let links: [(a: Float, b: Float, signed: Bool)]
+    /// The dense weights one output after another (`outputs x features` row-major: the
+    /// transpose of `model.weights.dense`), as `BLAS.blockProduct` reads them.
+    let denseByOutput: [Float]
 
     public init(model: LinearModel) {
         self.model = model
         table = HashedTable(weights: model.weights.hashed, scales: model.weights.hashedScale, outputs: model.weights.outputs, bits: model.weights.bits,
                             codes: model.weights.fileCodes)
         links = model.manifest.outputs.map { (Float($0.calibrationA), Float($0.calibrationB), $0.link == "signed-logistic") }
+        let w = model.weights, features = w.dense.count / max(1, w.outputs)
+        denseByOutput = (0..<w.outputs).flatMap { o in (0..<features).map { f in w.dense[f * w.outputs + o] } }
     }
 
     /// An output's score from its logit: the same arithmetic as `LinearModel.link`, without
@@ -94,7 +99,7 @@ public struct BatchScorer: Sendable {
                 }
             }
             buffers.features.withUnsafeBufferPointer { xb in
-                w.dense.withUnsafeBufferPointer { wb in
+                denseByOutput.withUnsafeBufferPointer { wb in
                     buffers.products.withUnsafeMutableBufferPointer { zb in
                         BLAS.blockProduct(rows: n, outputs: k, features: d, x: xb.baseAddress!, w: wb.baseAddress!, into: zb.baseAddress!)
                     }
