@@ -98,11 +98,6 @@ public final class ScorePipeline: Sendable {
     struct Batch {
         var bytes: ByteArena
         var records: [Entry] = []
-        /// For CSV input, parallel to `records`: the id and any error the reader found. Empty
-        /// for text and JSON Lines (their ids and errors are found by the workers), so an entry
-        /// is a plain value: entries holding a `RecordID` and a `String?` cost a destroy call
-        /// each when the batch was freed (~44 instructions a record, callgrind).
-        var csvFields: [CSVFields] = []
 
         struct Entry {
             var line: Int
@@ -110,9 +105,9 @@ public final class ScorePipeline: Sendable {
             var count: Int
             /// True when the reader saw only ASCII bytes in the record (valid UTF-8 as it is).
             var ascii = false
-        }
-
-        struct CSVFields {
+            /// Set by the reader for CSV; JSON ids are read by the workers. (A plain-value entry
+            /// with these in a parallel array saved ~90 instructions a record, but two threads
+            /// then ran 1.35x one thread instead of ~1.9x, for reasons not found: session 17.)
             var id: RecordID = .none
             var error: String?
         }
@@ -159,7 +154,6 @@ public final class ScorePipeline: Sendable {
             // (a copy of what it holds).
             batch = Batch(byteCapacity: full.bytes.count + full.bytes.count / 4)
             batch.records.reserveCapacity(full.records.count)
-            batch.csvFields.reserveCapacity(full.csvFields.count)
             // The previous batch is written while this one is scored.
             guard overlap.handOver({ self.render(full, workers: workers) }, deliver: deliver) else {
                 overlap.drain()
@@ -196,20 +190,18 @@ public final class ScorePipeline: Sendable {
                     return
                 }
                 var rec = Batch.Entry(line: r.line, start: batch.bytes.count, count: 0)
-                var fields = Batch.CSVFields()
-                if let idIndex, idIndex < r.fields.count { fields.id = .string(r.fields[idIndex]) }
+                if let idIndex, idIndex < r.fields.count { rec.id = .string(r.fields[idIndex]) }
                 if textIndex < 0 {
-                    fields.error = "no column named \"\(options.textColumn)\" in the header (\(h.joined(separator: ", ")))"
+                    rec.error = "no column named \"\(options.textColumn)\" in the header (\(h.joined(separator: ", ")))"
                 } else if !r.complete {
-                    fields.error = "unterminated quoted field"
+                    rec.error = "unterminated quoted field"
                 } else if r.fields.count != h.count {
-                    fields.error = "expected \(h.count) fields, found \(r.fields.count)"
+                    rec.error = "expected \(h.count) fields, found \(r.fields.count)"
                 } else {
                     batch.bytes.append(r.fields[textIndex])
                     rec.count = batch.bytes.count - rec.start
                 }
                 batch.records.append(rec)
-                batch.csvFields.append(fields)
                 if batch.records.count >= options.batchSize || batch.bytes.count >= Self.batchBytes { flush(&batch) }
             }
             CSVParser().records(from: input, chunkRead: { counts.bytes += $0 }) { r in
@@ -341,13 +333,12 @@ public final class ScorePipeline: Sendable {
             valid.removeAll(keepingCapacity: true)
             if !ids.isEmpty { ids.removeAll(keepingCapacity: true) }
             if !errors.isEmpty { errors.removeAll(keepingCapacity: true) }
-            let csv = !batch.csvFields.isEmpty
             batch.bytes.withUnsafeBufferPointer { all in
                 for index in range {
                     let r = batch.records[index]
                     let raw = UnsafeBufferPointer(rebasing: all[r.start..<(r.start + r.count)])
-                    var id: RecordID? = csv ? batch.csvFields[index].id : RecordID.none
-                    var error = csv ? batch.csvFields[index].error : nil
+                    var id: RecordID? = r.id
+                    var error = r.error
                     var span = texts.count..<texts.count
                     // Plain text and CSV texts are scored in place from the batch (the reader
                     // already put just the text there); JSON strings are unescaped into `texts`.
