@@ -58,23 +58,12 @@ struct UsageFailure: Error, CustomStringConvertible {
     init(_ message: String) { description = message }
 }
 
-/// Writes output bytes to standard output with `write(2)`, straight from the array's storage
-/// (`FileHandle.write` took a `Data` copy of each ~1 MB batch first). A failed write (a closed
-/// pipe, a full disk) ends the run with a message and exit status 1: output is never cut short
-/// in silence.
+/// Writes output bytes to standard output straight from the array's storage
+/// (`writeStandardOutput(parts:)`; `FileHandle.write` took a `Data` copy of each ~1 MB batch
+/// first). A failed write (a closed pipe, a full disk) ends the run with a message and exit
+/// status 1: output is never cut short in silence.
 func writeStandardOutput(_ bytes: [UInt8]) {
-    bytes.withUnsafeBytes { raw in
-        var done = 0
-        while done < raw.count {
-            let n = write(1, raw.baseAddress! + done, raw.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                printError("rhetor: cannot write the output: \(String(cString: strerror(errno)))")
-                exit(1)
-            }
-            done += n
-        }
-    }
+    writeStandardOutput(parts: [bytes])
 }
 
 /// Writes a batch's output parts to standard output, in order, with `writev(2)`: one system

@@ -21,9 +21,12 @@ final class ScoreLinePieces: @unchecked Sendable {
     let keyLengths: [Int]
     let endStart: Int
     let endLength: Int
+    /// The end's bytes before its closing brace: a line an explanation follows stops there.
+    let endBeforeBrace: Int
 
-    /// `keys[o]` is output `o`'s `,"<name>":`; `end` is the line's end.
-    init(keys: [[UInt8]], end: [UInt8]) {
+    /// `keys[o]` is output `o`'s `,"<name>":`; `end` is the line's end, of which the first
+    /// `endBeforeBrace` bytes come before the closing brace.
+    init(keys: [[UInt8]], end: [UInt8], endBeforeBrace: Int) {
         var bytes: [UInt8] = []
         var starts: [Int] = []
         func add(_ piece: [UInt8]) -> Int {
@@ -38,6 +41,7 @@ final class ScoreLinePieces: @unchecked Sendable {
         keyLengths = keys.map(\.count)
         endStart = add(end)
         endLength = end.count
+        self.endBeforeBrace = endBeforeBrace
         storageCount = bytes.count
         storage = .allocate(capacity: bytes.count)
         storage.initialize(from: bytes, count: bytes.count)
@@ -70,11 +74,13 @@ final class ScoreLinePieces: @unchecked Sendable {
     static let idKey: UInt64 = 0x3A22_6469_222C
 
     /// Writes a score line `{"line":L,"id":I,"<out>":S,...,"model":"<tag>"}\n` at `p` (with
-    /// room for the line's bound, `overrun` included) and returns its length: the bytes
-    /// `ScorePipeline.writeScoreLine` writes for it. `id` is written by `writeID` unless it is
-    /// the line number, whose digits are then copied; `score(o)` is output `o`'s score.
+    /// room for the line's bound, `overrun` included) and returns its length; with `explained`,
+    /// the line stops before its closing brace (an explanation follows). `id` is written by
+    /// `writeID` unless it is the line number, whose digits are then copied; `score(o)` is
+    /// output `o`'s score, written with 4 decimals (`JSONWriter.writeFixed4`).
     @inline(__always)
-    func writeLine(to p: UnsafeMutablePointer<UInt8>, line: Int, idIsLine: Bool, digits: (powersOfTen: UnsafePointer<UInt64>, pairs: UnsafePointer<UInt8>),
+    func writeLine(to p: UnsafeMutablePointer<UInt8>, line: Int, idIsLine: Bool, explained: Bool = false,
+                   digits: (powersOfTen: UnsafePointer<UInt64>, pairs: UnsafePointer<UInt8>),
                    writeID: (UnsafeMutablePointer<UInt8>) -> Int, score: (Int) -> Double) -> Int {
         UnsafeMutableRawPointer(p).storeBytes(of: Self.lineKey.littleEndian, as: UInt64.self)
         var n = 8
@@ -107,7 +113,7 @@ final class ScoreLinePieces: @unchecked Sendable {
                 n &+= JSONWriter.writeNumber(x, decimals: 4, to: p + n)
             }
         }
-        n &+= copy(from: endStart, count: endLength, to: p + n)
+        n &+= copy(from: endStart, count: explained ? endBeforeBrace : endLength, to: p + n)
         return n
     }
 }

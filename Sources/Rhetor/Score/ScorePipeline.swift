@@ -48,18 +48,12 @@ public final class ScorePipeline: Sendable {
     public let scorer: BatchScorer
     public let options: ScoreOptions
     let modelTag: String
-    /// The end of a JSON score line: `,"model":"<tag>"` (the tag escaped once), then `}` and a
-    /// newline unless the line goes on with an explanation (`lineEndBeforeBrace` bytes).
-    let lineEnd: [UInt8]
-    let lineEndBeforeBrace: Int
-    /// `,"<output>":` for every output, in order, in one array (`outputKeyRanges[o]` is output
-    /// `o`'s), so the line writer touches no reference-counted storage per key.
-    let outputKeyBytes: [UInt8]
-    let outputKeyRanges: [Range<Int>]
     /// A bound on a JSON score line's bytes besides its id: the punctuation and key names (32),
-    /// the line number, the output keys and numbers, the model tag.
+    /// the line number, the output keys and numbers, the model tag, and what a piece's copy may
+    /// write past the line.
     let lineBytesBesidesID: Int
-    /// The line's constant pieces for the block writer's fixed-size copies.
+    /// The JSON score line's constant pieces: each output's `,"<output>":`, and the end
+    /// `,"model":"<tag>"` (the tag escaped once) with `}` and a newline.
     let linePieces: ScoreLinePieces
     let json = JSONLineScanner(keys: ["text", "id"])
     /// Bytes of input per batch at most (besides `ScoreOptions.batchSize` records), so long
@@ -75,21 +69,18 @@ public final class ScorePipeline: Sendable {
         w.raw(",")
         w.key("model")
         w.string(modelTag)
-        lineEndBeforeBrace = w.bytes.count
+        let endBeforeBrace = w.bytes.count
         w.raw("}\n")
-        lineEnd = w.bytes
-        var keys = JSONWriter()
-        var ranges: [Range<Int>] = []
+        let lineEnd = w.bytes
+        var keys: [[UInt8]] = []
         for name in model.outputNames {
-            let start = keys.bytes.count
-            keys.raw(",")
-            keys.key(name)
-            ranges.append(start..<keys.bytes.count)
+            var key = JSONWriter()
+            key.raw(",")
+            key.key(name)
+            keys.append(key.bytes)
         }
-        outputKeyBytes = keys.bytes
-        outputKeyRanges = ranges
-        linePieces = ScoreLinePieces(keys: ranges.map { Array(keys.bytes[$0]) }, end: lineEnd)
-        lineBytesBesidesID = 32 + LineCursor.numberBytes + keys.bytes.count + ranges.count * LineCursor.numberBytes + lineEnd.count
+        linePieces = ScoreLinePieces(keys: keys, end: lineEnd, endBeforeBrace: endBeforeBrace)
+        lineBytesBesidesID = 32 + LineCursor.numberBytes + keys.joined().count + keys.count * LineCursor.numberBytes + lineEnd.count
             + ScoreLinePieces.overrun
     }
 
@@ -467,8 +458,6 @@ public final class ScorePipeline: Sendable {
             }
             }
             let digits = JSONWriter.digitTables
-            let pieces = pipeline.linePieces
-            let scorer = pipeline.scorer
             var ends = [Int](repeating: 0, count: count)
             out.bytes = [UInt8](unsafeUninitializedCapacity: bound) { buffer, written in
                 let base = buffer.baseAddress!
@@ -484,16 +473,11 @@ public final class ScorePipeline: Sendable {
                             nextError += 1
                         } else {
                             let line = records[range.lowerBound + j].line
-                            let idIsLine = plans[j].id == RecordPlan.lineID
-                            let row = lb.baseAddress! + v * k
-                            position += pieces.writeLine(to: base + position, line: line, idIsLine: idIsLine, digits: digits, writeID: { p in
-                                let id = self.id(plans[j], line: line)
-                                var cursor = LineCursor(base: p, capacity: pipeline.scoreLineBound(for: id), digits: digits)
-                                cursor.id(id)
-                                precondition(!cursor.overflowed, "the line's bound holds its id")
-                                return cursor.count
-                            }, score: { o in Double(scorer.link(row[o], output: o)) })
-                            precondition(position <= bound, "the block's capacity is the sum of its lines' bounds")
+                            var cursor = LineCursor(base: base + position, capacity: bound - position, digits: digits)
+                            pipeline.writeScoreLine(&cursor, line: line, id: id(plans[j], line: line),
+                                                    logits: UnsafeBufferPointer(start: lb.baseAddress! + v * k, count: k), explained: false)
+                            precondition(!cursor.overflowed, "the block's capacity is the sum of its lines' bounds")
+                            position += cursor.count
                             v += 1
                         }
                         ends[j] = position
@@ -549,30 +533,19 @@ public final class ScorePipeline: Sendable {
     }
 
     /// A JSON score line: line number, id, each output's score and the model tag; the closing
-    /// brace and newline too unless an explanation follows (`explained`).
+    /// brace and newline too unless an explanation follows (`explained`). The block writer's
+    /// line (`ScoreLinePieces.writeLine`) into the cursor's room.
     @inline(__always)
     func writeScoreLine(_ c: inout LineCursor, line: Int, id: RecordID, logits: UnsafeBufferPointer<Float>, explained: Bool) {
-        let idKey: StaticString = #","id":"#
-        c.put(#"{"line":"#)
-        let lineStart = c.count
-        c.integer(line)
-        let lineDigits = c.count - lineStart
-        c.put(idKey)
-        if case .integer(let n) = id, n == line, !c.overflowed {
-            // A text file's id is its line number (`{"line":7,"id":7,...}`): its digits again.
-            c.put(UnsafeBufferPointer(start: c.base + lineStart, count: lineDigits))
-        } else {
-            c.id(id)
-        }
-        outputKeyBytes.withUnsafeBufferPointer { keys in
-            for o in 0..<outputKeyRanges.count {
-                c.put(UnsafeBufferPointer(rebasing: keys[outputKeyRanges[o]]))
-                c.score(Double(scorer.link(logits[o], output: o)))
-            }
-        }
-        lineEnd.withUnsafeBufferPointer { end in
-            c.put(explained ? UnsafeBufferPointer(rebasing: end[..<lineEndBeforeBrace]) : end)
-        }
+        guard c.room(scoreLineBound(for: id)) else { return }
+        var idIsLine = false
+        if case .integer(let n) = id, n == line { idIsLine = true }
+        let digits = c.digits
+        c.count += linePieces.writeLine(to: c.base + c.count, line: line, idIsLine: idIsLine, explained: explained, digits: digits, writeID: { p in
+            var cursor = LineCursor(base: p, capacity: LineCursor.room(for: id), digits: digits)
+            cursor.id(id)
+            return cursor.count
+        }, score: { o in Double(scorer.link(logits[o], output: o)) })
     }
 
     func writeExplanation(_ w: inout JSONWriter, _ explanations: [OutputExplanation]) {
