@@ -312,16 +312,13 @@ struct LineCursor {
         count += JSONWriter.writeNumber(x, decimals: decimals, to: base + count)
     }
 
-    /// A score with 4 decimals, as `number(x, decimals: 4)` writes it, without its general
-    /// guard: scores are finite and within -1...1 (anything else takes the general path).
+    /// Writes a score with 4 decimals to `p` (room for `numberBytes`), as
+    /// `JSONWriter.writeNumber(x, decimals: 4)` writes it, and returns its length: scores are
+    /// finite and within -1...1, which `JSONWriter.writeFixed4` writes without the general
+    /// path's guards (anything else takes the general path).
     @inline(__always)
-    mutating func score(_ x: Double) {
-        guard room(Self.numberBytes) else { return }
-        if x.isFinite, x.magnitude <= 1 {
-            count += JSONWriter.writeFixed4(x, to: base + count, pairs: digits.pairs)
-        } else {
-            count += JSONWriter.writeNumber(x, decimals: 4, to: base + count)
-        }
+    static func writeScore(_ x: Double, to p: UnsafeMutablePointer<UInt8>, pairs: UnsafePointer<UInt8>) -> Int {
+        x.isFinite && x.magnitude <= 1 ? JSONWriter.writeFixed4(x, to: p, pairs: pairs) : JSONWriter.writeNumber(x, decimals: 4, to: p)
     }
 
     /// The most bytes `id(_:)` writes for `id`.

@@ -77,7 +77,7 @@ final class ScoreLinePieces: @unchecked Sendable {
     /// room for the line's bound, `overrun` included) and returns its length; with `explained`,
     /// the line stops before its closing brace (an explanation follows). `id` is written by
     /// `writeID` unless it is the line number, whose digits are then copied; `score(o)` is
-    /// output `o`'s score, written with 4 decimals (`JSONWriter.writeFixed4`).
+    /// output `o`'s score, written with 4 decimals (`LineCursor.writeScore`).
     @inline(__always)
     func writeLine(to p: UnsafeMutablePointer<UInt8>, line: Int, idIsLine: Bool, explained: Bool = false,
                    digits: (powersOfTen: UnsafePointer<UInt64>, pairs: UnsafePointer<UInt8>),
@@ -106,12 +106,7 @@ final class ScoreLinePieces: @unchecked Sendable {
         }
         for o in 0..<keyStarts.count {
             n &+= copy(from: keyStarts[o], count: keyLengths[o], to: p + n)
-            let x = score(o)
-            if x.isFinite, x.magnitude <= 1 {
-                n &+= JSONWriter.writeFixed4(x, to: p + n, pairs: digits.pairs)
-            } else {
-                n &+= JSONWriter.writeNumber(x, decimals: 4, to: p + n)
-            }
+            n &+= LineCursor.writeScore(score(o), to: p + n, pairs: digits.pairs)
         }
         n &+= copy(from: endStart, count: explained ? endBeforeBrace : endLength, to: p + n)
         return n

@@ -440,7 +440,6 @@ public final class ScorePipeline: Sendable {
             // Error lines (rare) are made first, so the block's bound is known before writing.
             var errorLines: [[UInt8]] = []
             var bound = 0
-            let lineNumberBound = pipeline.scoreLineBound(for: .integer(0))
             out.failedAt = [Bool](repeating: false, count: count)
             batch.records.withUnsafeBufferPointer { records in
             plans.withUnsafeBufferPointer { plans in
@@ -452,7 +451,7 @@ public final class ScorePipeline: Sendable {
                         errorLines.append(errorLine)
                         out.failedAt[j] = true
                     } else {
-                        bound += plans[j].id == RecordPlan.lineID ? lineNumberBound : pipeline.scoreLineBound(for: id(plans[j], line: line))
+                        bound += pipeline.scoreLineBound(for: id(plans[j], line: line))
                     }
                 }
             }
