@@ -20,10 +20,60 @@ import Testing
         for _ in 0..<200_000 { values.append(Double.random(in: -1.2...1.2, using: &rng)) }
         for k in -10_500...10_500 { values.append(Double(k) / 10_000 + 0.00005) }
         var a = [UInt8](repeating: 0, count: 64), b = [UInt8](repeating: 0, count: 64)
+        let pairs = JSONWriter.digitTables.pairs
         for x in values {
             let n = a.withUnsafeMutableBufferPointer { JSONWriter.writeFixed4(x, to: $0.baseAddress!) }
             let m = b.withUnsafeMutableBufferPointer { JSONWriter.writeFixed(x, scale: 10_000, decimals: 4, to: $0.baseAddress!) }
             #expect(Array(a[..<n]) == Array(b[..<m]), "\(x)")
+            // The packed form the batch writer stores: the same bytes, for every score in -1...1.
+            let packed = JSONWriter.fixed4Word(x, pairs: pairs)
+            #expect((packed != nil) == (x.magnitude <= 1), "\(x)")
+            if let packed {
+                let bytes = withUnsafeBytes(of: packed.word.littleEndian) { Array($0) }
+                #expect(packed.length <= 7, "\(x)")
+                #expect(Array(bytes[..<packed.length]) == Array(b[..<m]), "\(x)")
+            }
+        }
+        for x in [Double.nan, .infinity, -.infinity, 1.5, -2] { #expect(JSONWriter.fixed4Word(x, pairs: pairs) == nil, "\(x)") }
+    }
+
+    /// Score lines from their pieces: line numbers on both sides of `packedDigitsLimit`, ids
+    /// that are the line number or not, packed scores and one the general writer writes.
+    @Test func scoreLinesOnBothSidesOfThePackedLimit() {
+        let keys = [",\"hostility\":", ",\"valence\":", ",\"other\":"].map { Array($0.utf8) }
+        let end = Array(",\"model\":\"m\"}\n".utf8)
+        let pieces = ScoreLinePieces(keys: keys, end: end, endBeforeBrace: end.count - 2)
+        let digits = JSONWriter.digitTables
+        let packed = [0.25, -1, 1.5].map { ScoreLinePieces.PackedScore($0, pairs: digits.pairs) }
+        for line in [1, 10, 99_999_999, 100_000_000, 123_456_789_012] {
+            for idIsLine in [true, false] {
+                var buffer = [UInt8](repeating: 0, count: 512)
+                let n = buffer.withUnsafeMutableBufferPointer { b in
+                    packed.withUnsafeBufferPointer { s in
+                        pieces.writeLine(to: b.baseAddress!, line: line, idIsLine: idIsLine, digits: digits,
+                                         writeID: { p in p[0] = 0x37; return 1 }, scores: s.baseAddress!)
+                    }
+                }
+                let id = idIsLine ? String(line) : "7"
+                #expect(String(decoding: buffer[..<n], as: UTF8.self)
+                        == "{\"line\":\(line),\"id\":\(id),\"hostility\":0.25,\"valence\":-1,\"other\":1.5,\"model\":\"m\"}\n")
+            }
+        }
+    }
+
+    /// Line numbers packed in a word (`packedDigits`) against `String`, at every power of ten
+    /// and its neighbours below the limit, and at random.
+    @Test func packedDigitsMatchString() {
+        var values: [UInt64] = [0, 1, 9, 10, 99, 100, JSONWriter.packedDigitsLimit - 1]
+        var p: UInt64 = 1
+        for _ in 0..<8 { p *= 10; values += [p - 1, p, p + 1].filter { $0 < JSONWriter.packedDigitsLimit } }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<100_000 { values.append(UInt64.random(in: 0..<JSONWriter.packedDigitsLimit, using: &rng) >> UInt64.random(in: 0...26, using: &rng)) }
+        for v in values {
+            let packed = JSONWriter.packedDigits(v, tables: JSONWriter.digitTables)
+            let bytes = withUnsafeBytes(of: packed.word.littleEndian) { Array($0) }
+            #expect(String(decoding: bytes[..<packed.count], as: UTF8.self) == String(v), "\(v)")
+            #expect(bytes[packed.count...].allSatisfy { $0 == 0 }, "\(v)")
         }
     }
 

@@ -68,6 +68,33 @@ final class ScoreLinePieces: @unchecked Sendable {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<UInt8>.self)
     }
 
+    /// A score as `writeLine` takes it: its text packed in a word (`JSONWriter.fixed4Word`)
+    /// when the score is finite and within -1...1, as scores are; else the value, which the
+    /// general writer writes as `JSONWriter.writeNumber(x, decimals: 4)` would.
+    struct PackedScore {
+        var word: UInt64
+        /// The text's length in bytes; 0 when the general writer writes `value`.
+        var length: Int
+        var value: Double
+
+        @inline(__always)
+        init(_ x: Double, pairs: UnsafePointer<UInt8>) {
+            let packed = JSONWriter.fixed4Word(x, pairs: pairs)
+            word = packed?.word ?? 0
+            length = packed?.length ?? 0
+            value = x
+        }
+
+        /// Writes the score's text at `p` (room for `LineCursor.numberBytes`; a packed text
+        /// stores a whole word) and returns its length.
+        @inline(__always)
+        func write(to p: UnsafeMutablePointer<UInt8>) -> Int {
+            guard length > 0 else { return JSONWriter.writeNumber(value, decimals: 4, to: p) }
+            UnsafeMutableRawPointer(p).storeBytes(of: word.littleEndian, as: UInt64.self)
+            return length
+        }
+    }
+
     /// `{"line":` as one little-endian word.
     static let lineKey: UInt64 = 0x3A22_656E_696C_227B
     /// `,"id":` in the low six bytes of a word (the two above are overwritten by the id).
@@ -76,37 +103,38 @@ final class ScoreLinePieces: @unchecked Sendable {
     /// Writes a score line `{"line":L,"id":I,"<out>":S,...,"model":"<tag>"}\n` at `p` (with
     /// room for the line's bound, `overrun` included) and returns its length; with `explained`,
     /// the line stops before its closing brace (an explanation follows). `id` is written by
-    /// `writeID` unless it is the line number, whose digits are then copied; `score(o)` is
-    /// output `o`'s score, written with 4 decimals (`LineCursor.writeScore`).
+    /// `writeID` unless it is the line number, whose digits are then written again; `scores[o]` is
+    /// output `o`'s score, written with 4 decimals.
     @inline(__always)
     func writeLine(to p: UnsafeMutablePointer<UInt8>, line: Int, idIsLine: Bool, explained: Bool = false,
                    digits: (powersOfTen: UnsafePointer<UInt64>, pairs: UnsafePointer<UInt8>),
-                   writeID: (UnsafeMutablePointer<UInt8>) -> Int, score: (Int) -> Double) -> Int {
+                   writeID: (UnsafeMutablePointer<UInt8>) -> Int, scores: UnsafePointer<PackedScore>) -> Int {
         UnsafeMutableRawPointer(p).storeBytes(of: Self.lineKey.littleEndian, as: UInt64.self)
         var n = 8
-        let lineDigits = LineCursor.writeInteger(line, to: p + n, tables: digits)
-        n &+= lineDigits
-        UnsafeMutableRawPointer(p + n).storeBytes(of: Self.idKey.littleEndian, as: UInt64.self)
-        n &+= 6
-        if idIsLine {
-            // The digits again: written already, so their slots are initialized.
-            var k = 0
-            repeat {
-                if lineDigits &- k <= 8 {
-                    let v = UnsafeRawPointer(p + 8 + k).loadUnaligned(as: UInt64.self)
-                    UnsafeMutableRawPointer(p + n + k).storeBytes(of: v, as: UInt64.self)
-                } else {
-                    Self.copySlot(from: p + 8 + k, to: p + n + k)
-                }
-                k &+= Self.slot
-            } while k < lineDigits
-            n &+= lineDigits
+        if line >= 0, UInt64(line) < JSONWriter.packedDigitsLimit {
+            // Every line number in practice: its digits stored from a register, twice when the
+            // id is the line number.
+            let lineDigits = JSONWriter.packedDigits(UInt64(line), tables: digits)
+            UnsafeMutableRawPointer(p + n).storeBytes(of: lineDigits.word.littleEndian, as: UInt64.self)
+            n &+= lineDigits.count
+            UnsafeMutableRawPointer(p + n).storeBytes(of: Self.idKey.littleEndian, as: UInt64.self)
+            n &+= 6
+            if idIsLine {
+                UnsafeMutableRawPointer(p + n).storeBytes(of: lineDigits.word.littleEndian, as: UInt64.self)
+                n &+= lineDigits.count
+            } else {
+                n &+= writeID(p + n)
+            }
         } else {
-            n &+= writeID(p + n)
+            let lineDigits = LineCursor.writeInteger(line, to: p + n, tables: digits)
+            n &+= lineDigits
+            UnsafeMutableRawPointer(p + n).storeBytes(of: Self.idKey.littleEndian, as: UInt64.self)
+            n &+= 6
+            n &+= idIsLine ? LineCursor.writeInteger(line, to: p + n, tables: digits) : writeID(p + n)
         }
         for o in 0..<keyStarts.count {
             n &+= copy(from: keyStarts[o], count: keyLengths[o], to: p + n)
-            n &+= LineCursor.writeScore(score(o), to: p + n, pairs: digits.pairs)
+            n &+= scores[o].write(to: p + n)
         }
         n &+= copy(from: endStart, count: explained ? endBeforeBrace : endLength, to: p + n)
         return n

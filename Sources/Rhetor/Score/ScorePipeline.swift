@@ -302,6 +302,8 @@ public final class ScorePipeline: Sendable {
         /// The indices in `plans` of the records to score.
         @exclusivity(unchecked) var valid: [Int] = []
         @exclusivity(unchecked) var logits: [Float] = []
+        /// The block's scores packed for the line writer: `packScores` of `logits`.
+        @exclusivity(unchecked) var packed: [ScoreLinePieces.PackedScore] = []
         @exclusivity(unchecked) var values: [JSONLineScanner.Value?] = []
 
         init(pipeline: ScorePipeline) { self.pipeline = pipeline }
@@ -457,13 +459,20 @@ public final class ScorePipeline: Sendable {
             }
             }
             let digits = JSONWriter.digitTables
+            let scored = count - errorLines.count
+            if packed.count < scored * k { packed = [ScoreLinePieces.PackedScore](repeating: .init(0, pairs: digits.pairs), count: scored * k) }
+            logits.withUnsafeBufferPointer { lb in
+                packed.withUnsafeMutableBufferPointer { pb in
+                    pipeline.packScores(records: scored, outputs: k, logits: lb.baseAddress!, into: pb.baseAddress!)
+                }
+            }
             var ends = [Int](repeating: 0, count: count)
             out.bytes = [UInt8](unsafeUninitializedCapacity: bound) { buffer, written in
                 let base = buffer.baseAddress!
                 var position = 0, nextError = 0, v = 0
                 batch.records.withUnsafeBufferPointer { records in
                 plans.withUnsafeBufferPointer { plans in
-                logits.withUnsafeBufferPointer { lb in
+                packed.withUnsafeBufferPointer { pb in
                 ends.withUnsafeMutableBufferPointer { ends in
                     for j in 0..<count {
                         if plans[j].failed {
@@ -473,8 +482,7 @@ public final class ScorePipeline: Sendable {
                         } else {
                             let line = records[range.lowerBound + j].line
                             var cursor = LineCursor(base: base + position, capacity: bound - position, digits: digits)
-                            pipeline.writeScoreLine(&cursor, line: line, id: id(plans[j], line: line),
-                                                    logits: UnsafeBufferPointer(start: lb.baseAddress! + v * k, count: k), explained: false)
+                            pipeline.writeScoreLine(&cursor, line: line, id: id(plans[j], line: line), scores: pb.baseAddress! + v * k, explained: false)
                             precondition(!cursor.overflowed, "the block's capacity is the sum of its lines' bounds")
                             position += cursor.count
                             v += 1
@@ -497,8 +505,11 @@ public final class ScorePipeline: Sendable {
         case .jsonl:
             // Built on the stack in one piece, the buffer sized from bounds so it always fits.
             let explain = options.explain
-            let fits = LineCursor.build(capacity: scoreLineBound(for: id), appendingTo: &out) { c in
-                writeScoreLine(&c, line: line, id: id, logits: logits, explained: explain)
+            let fits = withUnsafeTemporaryAllocation(of: ScoreLinePieces.PackedScore.self, capacity: logits.count) { packed in
+                packScores(records: 1, outputs: logits.count, logits: logits.baseAddress!, into: packed.baseAddress!)
+                return LineCursor.build(capacity: scoreLineBound(for: id), appendingTo: &out) { c in
+                    writeScoreLine(&c, line: line, id: id, scores: packed.baseAddress!, explained: explain)
+                }
             }
             precondition(fits, "the score line's capacity is a bound on what it holds")
             if explain {
@@ -534,8 +545,9 @@ public final class ScorePipeline: Sendable {
     /// A JSON score line: line number, id, each output's score and the model tag; the closing
     /// brace and newline too unless an explanation follows (`explained`). The block writer's
     /// line (`ScoreLinePieces.writeLine`) into the cursor's room.
+    /// `scores` are the record's `packScores`.
     @inline(__always)
-    func writeScoreLine(_ c: inout LineCursor, line: Int, id: RecordID, logits: UnsafeBufferPointer<Float>, explained: Bool) {
+    func writeScoreLine(_ c: inout LineCursor, line: Int, id: RecordID, scores: UnsafePointer<ScoreLinePieces.PackedScore>, explained: Bool) {
         guard c.room(scoreLineBound(for: id)) else { return }
         var idIsLine = false
         if case .integer(let n) = id, n == line { idIsLine = true }
@@ -544,7 +556,23 @@ public final class ScorePipeline: Sendable {
             var cursor = LineCursor(base: p, capacity: LineCursor.room(for: id), digits: digits)
             cursor.id(id)
             return cursor.count
-        }, score: { o in Double(scorer.link(logits[o], output: o)) })
+        }, scores: scores)
+    }
+
+    /// The scores of `records` records from their logits (`outputs` each, record after record),
+    /// packed for `writeScoreLine`. One loop for a whole block: each score's link and digits
+    /// are independent of the others', so their latencies overlap instead of adding up line
+    /// by line.
+    @inline(__always)
+    func packScores(records: Int, outputs k: Int, logits: UnsafePointer<Float>, into packed: UnsafeMutablePointer<ScoreLinePieces.PackedScore>) {
+        let pairs = JSONWriter.digitTables.pairs
+        var i = 0
+        for _ in 0..<records {
+            for o in 0..<k {
+                (packed + i).initialize(to: ScoreLinePieces.PackedScore(Double(scorer.link(logits[i], output: o)), pairs: pairs))
+                i &+= 1
+            }
+        }
     }
 
     func writeExplanation(_ w: inout JSONWriter, _ explanations: [OutputExplanation]) {
