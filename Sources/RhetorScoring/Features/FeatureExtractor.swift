@@ -1,5 +1,6 @@
 import Foundation
 import RhetorText
+import _RhetorKernels
 
 /// The hashing part of a feature specification: namespaces, seed and table size.
 public struct HashSpec: Sendable, Equatable, Codable {
@@ -386,6 +387,10 @@ public struct FeatureExtractor: Sendable {
             let i = Int(start.index)
             guard i >= next, let m = lexicons.longestMatch(tokens, at: i, hint: start.hint) else { continue }
             matches.append(Match(start: i, length: m.length, entry: m.entry))
+            // The entry is read below (modifier kind, then weights): asked for now, the reads of
+            // the matches' entries overlap instead of each waiting in turn (perf: the contrast
+            // search's share of the rules' time 8.7 % -> 3.0 %).
+            lexicons.entries.withUnsafeBufferPointer { Prefetch.read($0.baseAddress! + m.entry) }
             for k in i + 1..<i + m.length { counts.uncountInsidePhrase(tokens[k]) }
             next = i + m.length
         }
