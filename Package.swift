@@ -17,7 +17,7 @@ let package = Package(
     ],
     targets: [
         // MARK: - Public API
-        .target(name: "Rhetor", dependencies: ["RhetorText", "RhetorScoring", "RhetorQuotes", "RhetorTimeline"]),
+        .target(name: "Rhetor", dependencies: ["RhetorText", "RhetorScoring", "RhetorQuotes", "RhetorTimeline", "_RhetorKernels"]),
         .executableTarget(
             name: "rhetor",
             dependencies: ["Rhetor", "CRhetorSystem", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import RhetorScoring
 import RhetorText
+import _RhetorKernels
 
 /// Output formats of `rhetor score`.
 public enum ScoreOutputFormat: String, Sendable, CaseIterable {
@@ -318,6 +319,9 @@ public final class ScorePipeline: Sendable {
             plan.failed ? errors[Int(plan.error)] : nil
         }
 
+        /// How far ahead of a record `render` asks for batch bytes: ~7 news sentences.
+        static let bytesAhead = 1024
+
         /// Parses, validates, scores and renders records `range` of the batch.
         func render(_ batch: Batch, _ range: Range<Int>) -> BlockOutput {
             let options = pipeline.options
@@ -329,6 +333,15 @@ public final class ScorePipeline: Sendable {
             batch.bytes.withUnsafeBufferPointer { all in
                 for index in range {
                     let r = batch.records[index]
+                    // A record's first bytes are read first here (its checks), long after they
+                    // were copied into the batch. Records lie one after another in the batch, so
+                    // the two cache lines `bytesAhead` on are asked for now: a few records later
+                    // they are in cache when wanted (perf: the blank check, all waiting, was
+                    // 1.7 % of a run's time). Prefetching never faults, past the end or not.
+                    if let base = all.baseAddress {
+                        Prefetch.read(base + (r.start &+ Self.bytesAhead))
+                        Prefetch.read(base + (r.start &+ Self.bytesAhead &+ 64))
+                    }
                     let raw = UnsafeBufferPointer(rebasing: all[r.start..<(r.start + r.count)])
                     var id: RecordID? = r.id
                     var error = r.error
