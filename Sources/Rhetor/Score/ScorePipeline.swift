@@ -472,7 +472,8 @@ public final class ScorePipeline: Sendable {
             }
             }
             let digits = JSONWriter.digitTables
-            let scored = count - errorLines.count
+            // `logits` holds the scored records' logits, `valid.count` of them.
+            let scored = valid.count
             if packed.count < scored * k { packed = [ScoreLinePieces.PackedScore](repeating: .init(0, pairs: digits.pairs), count: scored * k) }
             logits.withUnsafeBufferPointer { lb in
                 packed.withUnsafeMutableBufferPointer { pb in
