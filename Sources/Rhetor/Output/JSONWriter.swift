@@ -79,39 +79,14 @@ public struct JSONWriter {
         return writeFixed(x, scale: UInt64(powers[decimals]), decimals: decimals, to: p)
     }
 
-    /// `writeNumber` with 4 decimals. Scores lie in -1...1, so the usual number is "0.dddd" with
-    /// trailing zeros dropped: its four digits come straight from the rounded value; larger
-    /// magnitudes take the general path.
+    /// `writeNumber` with 4 decimals (`p` has room for `LineCursor.numberBytes`). Scores lie in
+    /// -1...1, so the usual number's text comes packed in a word from `fixed4Word` and is
+    /// stored whole; larger magnitudes take the general path.
     @inline(__always)
     static func writeFixed4(_ x: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        writeFixed4(x, to: p, pairs: digitTables.pairs)
-    }
-
-    /// `writeFixed4` with the digit-pair table at hand (`digitTables.pairs`, read once by the
-    /// caller). The four digits are two table pairs written in one 4-byte store, and the
-    /// trailing zeros are counted from that word's leading zero bytes once "0000" is taken off:
-    /// no division per digit and no loop. Writes all of "0.dddd" (after any sign) even when the
-    /// number is shorter: 7 bytes at most.
-    @inline(__always)
-    static func writeFixed4(_ x: Double, to p: UnsafeMutablePointer<UInt8>, pairs: UnsafePointer<UInt8>) -> Int {
-        let y = x * 10_000
-        guard y > -10_000, y < 10_000 else { return writeFixed(x, scale: 10_000, decimals: 4, to: p) }
-        let r = roundedHalfAwayFromZero(y)
-        if r == 0 { p[0] = 0x30; return 1 }
-        var n = 0
-        if r < 0 { p[0] = 0x2D; n = 1 }
-        let m = Int(truncatingIfNeeded: r.magnitude)
-        if m == 10_000 { p[n] = 0x31; return n + 1 }
-        let high = m / 100, low = m &- high &* 100
-        let table = UnsafeRawPointer(pairs)
-        let digits = UInt32(table.loadUnaligned(fromByteOffset: high &<< 1, as: UInt16.self))
-            | UInt32(table.loadUnaligned(fromByteOffset: low &<< 1, as: UInt16.self)) &<< 16
-        let out = UnsafeMutableRawPointer(p + n)
-        out.storeBytes(of: 0x2E30, toByteOffset: 0, as: UInt16.self)  // "0."
-        out.storeBytes(of: digits, toByteOffset: 2, as: UInt32.self)
-        // Digit k is byte k (little-endian); m is not 0, so at least one digit is not "0".
-        let trailingZeros = (digits &- 0x3030_3030).leadingZeroBitCount &>> 3
-        return n &+ 6 &- trailingZeros
+        guard let text = fixed4Word(x, pairs: digitTables.pairs) else { return writeFixed(x, scale: 10_000, decimals: 4, to: p) }
+        UnsafeMutableRawPointer(p).storeBytes(of: text.word.littleEndian, as: UInt64.self)
+        return text.length
     }
 
     /// `y` rounded half away from zero, as `rounded()` does, without its libm call on baseline
@@ -139,9 +114,7 @@ public struct JSONWriter {
         let inside = m != 0 && m != 10_000
         let d = inside ? m : 1
         let high = d / 100, low = d &- high &* 100
-        let table = UnsafeRawPointer(pairs)
-        let digits = UInt32(table.loadUnaligned(fromByteOffset: high &<< 1, as: UInt16.self))
-            | UInt32(table.loadUnaligned(fromByteOffset: low &<< 1, as: UInt16.self)) &<< 16
+        let digits = UInt32(digitPair(high, pairs: pairs)) | UInt32(digitPair(low, pairs: pairs)) &<< 16
         // "0." then the digits; digit k is byte k, and d is not 0, so one digit is not "0".
         let trailingZeros = (digits &- 0x3030_3030).leadingZeroBitCount &>> 3
         var word = 0x2E30 | UInt64(digits) &<< 16
@@ -150,7 +123,7 @@ public struct JSONWriter {
             word = m == 0 ? 0x30 : 0x31
             length = 1
         }
-        // A negative score that rounds to 0 is "0", like `writeFixed4`'s.
+        // A negative score that rounds to 0 is "0", as `writeFixed` writes it.
         let negative = r < 0
         word = negative ? word &<< 8 | 0x2D : word
         return (word, length &+ negative.bit)
@@ -226,16 +199,20 @@ public struct JSONWriter {
     @inline(__always)
     static func packedDigits(_ v: UInt64, tables: (powersOfTen: UnsafePointer<UInt64>, pairs: UnsafePointer<UInt8>)) -> (word: UInt64, count: Int) {
         let count = max(1, decimalDigits(v, powersOfTen: tables.powersOfTen))
-        let table = UnsafeRawPointer(tables.pairs)
-        func pair(_ x: UInt64) -> UInt64 {
-            UInt64(table.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: x) &<< 1, as: UInt16.self))
-        }
+        func pair(_ x: UInt64) -> UInt64 { UInt64(digitPair(Int(truncatingIfNeeded: x), pairs: tables.pairs)) }
         // Eight digits, zero-padded, as four pairs; then the padding shifted out.
         let top = v / 1_000_000, rest = v &- top &* 1_000_000
         let second = rest / 10_000, low = rest &- second &* 10_000
         let third = low / 100, fourth = low &- third &* 100
         let word = pair(top) | pair(second) &<< 16 | pair(third) &<< 32 | pair(fourth) &<< 48
         return (word &>> UInt64(8 &* (8 &- count)), count)
+    }
+
+    /// The two digits of `x` (0...99) as the pair table holds them, the tens digit in the low
+    /// byte.
+    @inline(__always)
+    static func digitPair(_ x: Int, pairs: UnsafePointer<UInt8>) -> UInt16 {
+        UnsafeRawPointer(pairs).loadUnaligned(fromByteOffset: x &<< 1, as: UInt16.self)
     }
 
     /// `packedDigits` takes numbers below this: eight digits fill its word.
