@@ -153,7 +153,7 @@ struct ModelCommand: ParsableCommand {
                         print(String(format: "%-24@ %+.6f", f.name as NSString, w.dense[f.rawValue * w.outputs + o]))
                     }
                     var hashed: [(Int, Float)] = []
-                    for b in 0..<(1 << w.bits) where w.hashed[b * w.outputs + o] != 0 { hashed.append((b, w.hashed[b * w.outputs + o])) }
+                    for b in 0..<(1 << w.bits) where w.hashedWeight(at: b * w.outputs + o) != 0 { hashed.append((b, w.hashedWeight(at: b * w.outputs + o))) }
                     hashed.sort { abs($0.1) != abs($1.1) ? abs($0.1) > abs($1.1) : $0.0 < $1.0 }
                     print("hashed: \(hashed.count) non-zero buckets")
                     for (b, v) in (top > 0 ? Array(hashed.prefix(top)) : hashed) {

@@ -84,16 +84,23 @@ import Testing
         let model = try Repo.defaultModel()
         let w = model.weights
         let codes = try #require(w.fileCodes)
-        let fromFile = HashedTable(weights: w.hashed, scales: w.hashedScale, outputs: w.outputs, bits: w.bits, codes: codes)
+        let fromFile = HashedTable(model: w)
         let derived = HashedTable(weights: w.hashed, scales: w.hashedScale, outputs: w.outputs, bits: w.bits)
         let n = fromFile.byteCount
         #expect(UnsafeBufferPointer(start: fromFile.lanes, count: n).elementsEqual(UnsafeBufferPointer(start: derived.lanes, count: n)))
+        #expect(codes.count == w.hashed.count)
+        // One weight read from the codes is the derived array's weight.
+        let hashed = w.hashed
+        for i in [0, 1, 2, 3, 1000, 77_777, hashed.count - 1] { #expect(w.hashedWeight(at: i) == hashed[i]) }
         var edited = w
         edited.hashed[0] += 1
         #expect(edited.fileCodes == nil)
+        #expect(edited.hashed[0] == hashed[0] + 1 && edited.hashed[1...] == hashed[1...])
         var rescaled = w
         rescaled.hashedScale[0] *= 2
         #expect(rescaled.fileCodes == nil)
+        // A new scale keeps the weights the codes stood for (they were derived at load before).
+        #expect(rescaled.hashed == hashed)
         #expect(try ModelWeights(bytes: w.serialized(), path: "w") == w)
     }
 

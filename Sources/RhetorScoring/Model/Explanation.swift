@@ -49,7 +49,7 @@ extension LinearModel {
             var order: [Int64] = []
             for h in fv.hashed {
                 let key = Int64(h.charStart) << 32 | Int64(h.charEnd)
-                let c = h.value * weights.hashed[Int(h.bucket) * k + o]
+                let c = h.value * weights.hashedWeight(at: Int(h.bucket) * k + o)
                 if groups[key] == nil { order.append(key); groups[key] = (h.charStart, h.charEnd, 0) }
                 groups[key]!.2 += c
             }

@@ -31,27 +31,44 @@ public final class HashedTable: @unchecked Sendable {
     /// The size of `lanes`' allocation.
     let byteCount: Int
 
-    /// Packs float weights laid out bucket-major (`2^bits x outputs`) as codes of `scales`; when
-    /// `codes` (same layout) are given they are taken as they are: a weights file's codes, which
-    /// `ModelWeights` keeps so start-up skips re-deriving ~800k codes.
-    public init(weights: [Float], scales: [Float], outputs: Int, bits: Int, codes: [Int8]? = nil) {
+    /// Packs float weights laid out bucket-major (`2^bits x outputs`) as codes of `scales`.
+    public convenience init(weights: [Float], scales: [Float], outputs: Int, bits: Int) {
         precondition(weights.count == outputs << bits, "hashed weights are not 2^bits x outputs")
+        self.init(scales: scales, outputs: outputs, bits: bits) { lanes in
+            for b in 0..<(1 << bits) {
+                for o in 0..<outputs { lanes[b * outputs + o] = Self.code(weights[b * outputs + o], scale: scales[o]) }
+            }
+        }
+    }
+
+    /// Takes bucket-major codes (`2^bits x outputs`) as they are: a weights file's codes, which
+    /// `ModelWeights` keeps so start-up skips re-deriving ~800k codes.
+    public convenience init(codes: [Int8], scales: [Float], outputs: Int, bits: Int) {
+        precondition(codes.count == outputs << bits, "hashed codes are not 2^bits x outputs")
+        self.init(scales: scales, outputs: outputs, bits: bits) { lanes in
+            codes.withUnsafeBufferPointer { lanes.update(from: $0.baseAddress!, count: outputs << bits) }
+        }
+    }
+
+    /// The table for `model`'s hashed weights: from the file's codes when it still has them.
+    public convenience init(model weights: ModelWeights) {
+        if let codes = weights.fileCodes {
+            self.init(codes: codes, scales: weights.hashedScale, outputs: weights.outputs, bits: weights.bits)
+        } else {
+            self.init(weights: weights.hashed, scales: weights.hashedScale, outputs: weights.outputs, bits: weights.bits)
+        }
+    }
+
+    /// Allocates the lanes, zeroes their padding and lets `fill` write the `outputs x 2^bits` codes.
+    private init(scales: [Float], outputs: Int, bits: Int, fill: (UnsafeMutablePointer<Int8>) -> Void) {
         precondition(scales.count == outputs, "one scale per output")
         self.outputs = outputs
         self.bits = bits
         self.scales = scales
         byteCount = (outputs << bits) + Self.padding
         lanes = HugePageMemory.allocate(byteCount: byteCount).bindMemory(to: Int8.self, capacity: byteCount)
-        lanes.initialize(repeating: 0, count: byteCount)
-        if let codes {
-            precondition(codes.count == weights.count, "one code per hashed weight")
-            // The file's bucket-major codes, as they are.
-            codes.withUnsafeBufferPointer { lanes.update(from: $0.baseAddress!, count: outputs << bits) }
-        } else {
-            for b in 0..<(1 << bits) {
-                for o in 0..<outputs { lanes[b * stride + o] = Self.code(weights[b * outputs + o], scale: scales[o]) }
-            }
-        }
+        (lanes + (outputs << bits)).initialize(repeating: 0, count: Self.padding)
+        fill(lanes)
     }
 
     /// Zero bytes after the last bucket, so its 4-byte load stays inside the allocation.

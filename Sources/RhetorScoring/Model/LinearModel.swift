@@ -14,13 +14,66 @@ public struct ModelWeights: Sendable, Equatable {
     public var dense: [Float]
     /// Hashed weights as the model uses them: `hashedScale[o] x code` (see `HashedTable`) once
     /// `quantizeHashed()` has run (training does; loading always yields quantized weights).
-    public var hashed: [Float] { didSet { fileCodes = nil } }
+    ///
+    /// Weights read from a version-3 file keep only their codes, and this array is derived from
+    /// them at each read: the batch path never reads it, and deriving ~800k floats (3 MB of fresh
+    /// pages) was a tenth of every start-up. Read it once into a local, not inside a loop;
+    /// `hashedWeight(at:)` reads one weight without deriving the rest.
+    public var hashed: [Float] {
+        get { fileCodes.map { Self.dequantize($0, scales: hashedScale) } ?? storedHashed }
+        set { storedHashed = newValue; fileCodes = nil }
+    }
     /// Per output, the weight of one hashed-weight code step.
-    public var hashedScale: [Float] { didSet { fileCodes = nil } }
+    public var hashedScale: [Float] {
+        didSet {
+            // Codes read from a file stand for the weights they gave under the old scales, as
+            // when the floats were derived at load.
+            if let codes = fileCodes { storedHashed = Self.dequantize(codes, scales: oldValue); fileCodes = nil }
+        }
+    }
+    /// `hashed` when it is held as floats (empty while `fileCodes` stand for it).
+    private var storedHashed: [Float]
     /// The 8-bit codes exactly as a version-3 file stored them (bucket-major, `2^bits x outputs`),
     /// so `HashedTable` need not derive them again from `hashed`; nil once `hashed` or
     /// `hashedScale` change, or for weights not read from such a file.
     public private(set) var fileCodes: [Int8]?
+
+    /// `hashed[index]`, without deriving the whole array from the file's codes.
+    @inlinable
+    public func hashedWeight(at index: Int) -> Float {
+        guard let codes = fileCodes else { return hashed[index] }
+        return hashedScale[index % outputs] * Float(codes[index])
+    }
+
+    /// Bucket-major codes times their output's scale: the float weights the codes stand for.
+    static func dequantize(_ codes: [Int8], scales: [Float]) -> [Float] {
+        let outputs = scales.count, count = codes.count
+        return [Float](unsafeUninitializedCapacity: count) { out, n in
+            codes.withUnsafeBufferPointer { c in
+                scales.withUnsafeBufferPointer { s in
+                    let out = out.baseAddress!, c = c.baseAddress!, s = s.baseAddress!
+                    // The scales repeated over 16 buckets: one contiguous inner loop the
+                    // compiler vectorizes, where a loop over the outputs inside the bucket
+                    // loop ran one weight at a time (14M instructions).
+                    let span = 16 * outputs
+                    let pattern = (0..<span).map { s[$0 % outputs] }
+                    var i = 0
+                    pattern.withUnsafeBufferPointer { p in
+                        let p = p.baseAddress!
+                        while i &+ span <= count {
+                            for j in 0..<span { out[i &+ j] = p[j] * Float(c[i &+ j]) }
+                            i &+= span
+                        }
+                    }
+                    while i < count {
+                        for o in 0..<outputs { out[i &+ o] = s[o] * Float(c[i &+ o]) }
+                        i &+= outputs
+                    }
+                }
+            }
+            n = count
+        }
+    }
 
     /// Equal weights, whether or not either side still carries its file's codes.
     public static func == (a: ModelWeights, b: ModelWeights) -> Bool {
@@ -34,7 +87,7 @@ public struct ModelWeights: Sendable, Equatable {
         self.bits = bits
         bias = [Float](repeating: 0, count: outputs)
         dense = [Float](repeating: 0, count: denseCount * outputs)
-        hashed = [Float](repeating: 0, count: (1 << bits) * outputs)
+        storedHashed = [Float](repeating: 0, count: (1 << bits) * outputs)
         hashedScale = [Float](repeating: 1, count: outputs)
     }
 
@@ -48,18 +101,18 @@ public struct ModelWeights: Sendable, Equatable {
     /// Replaces the hashed weights by their 8-bit quantization (`HashedTable.scale`, `.code`):
     /// the values the scorer uses, so explanations and evaluations see the same numbers.
     public mutating func quantizeHashed() {
-        // One snapshot to read the columns from (a copy per output would copy the table 3 times).
-        let weights = hashed
+        // One local array, assigned back once (`hashed` may be derived at each read).
+        var weights = hashed
         for o in 0..<outputs {
             let scale = HashedTable.scale(for: stride(from: o, to: weights.count, by: outputs).lazy.map { weights[$0] })
             hashedScale[o] = scale
-            for i in stride(from: o, to: hashed.count, by: outputs) {
-                hashed[i] = scale * Float(HashedTable.code(hashed[i], scale: scale))
+            for i in stride(from: o, to: weights.count, by: outputs) {
+                weights[i] = scale * Float(HashedTable.code(weights[i], scale: scale))
             }
         }
+        hashed = weights
     }
 
-    /// The serialized bytes, checksum included.
     public func serialized() -> [UInt8] {
         var out = Self.magic
         func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
@@ -67,6 +120,7 @@ public struct ModelWeights: Sendable, Equatable {
         u32(UInt32(outputs))
         u32(UInt32(denseCount))
         u32(UInt32(bits))
+        let hashed = self.hashed
         out.reserveCapacity(out.count + (bias.count + dense.count + outputs) * 4 + hashed.count + 8)
         for array in [bias, dense, hashedScale] {
             for f in array { withUnsafeBytes(of: f.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
@@ -119,46 +173,20 @@ public struct ModelWeights: Sendable, Equatable {
         dense = (0..<(denseCount * outputs)).map { f32(20 + 4 * (outputs + $0)) }
         let h0 = 20 + floats * 4
         if version == 1 {
-            hashed = (0..<hashedCount).map { f32(h0 + 4 * $0) }
+            storedHashed = (0..<hashedCount).map { f32(h0 + 4 * $0) }
             hashedScale = [Float](repeating: 1, count: outputs)
             quantizeHashed()
         } else {
             let scales = (0..<outputs).map { f32(20 + 4 * (outputs + denseCount * outputs + $0)) }
             guard scales.allSatisfy({ $0.isFinite && $0 > 0 }) else { throw fail("hashed weight scales must be positive") }
+            storedHashed = []
             hashedScale = scales
-            // Raw pointers: these loops run over ~800k weights at every start.
-            let codes = [Int8](unsafeUninitializedCapacity: hashedCount) { out, n in
+            fileCodes = [Int8](unsafeUninitializedCapacity: hashedCount) { out, n in
                 bytes.withUnsafeBytes { src in
                     out.baseAddress!.initialize(from: (src.baseAddress! + h0).assumingMemoryBound(to: Int8.self), count: hashedCount)
                 }
                 n = hashedCount
             }
-            hashed = [Float](unsafeUninitializedCapacity: hashedCount) { out, n in
-                codes.withUnsafeBufferPointer { c in
-                    scales.withUnsafeBufferPointer { s in
-                        let out = out.baseAddress!, c = c.baseAddress!, s = s.baseAddress!
-                        // The scales repeated over 16 buckets: one contiguous inner loop the
-                        // compiler vectorizes, where a loop over the outputs inside the bucket
-                        // loop ran one weight at a time (14M instructions at every start).
-                        let span = 16 * outputs
-                        let pattern = (0..<span).map { s[$0 % outputs] }
-                        var i = 0
-                        pattern.withUnsafeBufferPointer { p in
-                            let p = p.baseAddress!
-                            while i &+ span <= hashedCount {
-                                for j in 0..<span { out[i &+ j] = p[j] * Float(c[i &+ j]) }
-                                i &+= span
-                            }
-                        }
-                        while i < hashedCount {
-                            for o in 0..<outputs { out[i &+ o] = s[o] * Float(c[i &+ o]) }
-                            i &+= outputs
-                        }
-                    }
-                }
-                n = hashedCount
-            }
-            fileCodes = codes
         }
     }
 }
