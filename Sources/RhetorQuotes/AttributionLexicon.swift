@@ -60,12 +60,13 @@ public struct AttributionLexicon: Sendable {
         var prefixes: Set<UInt64> = []
         var longest = 1
         for row in file.rows {
-            guard let kind = K(rawValue: row.fields[kindColumn]) else {
-                throw DataFileError(path: file.path, line: row.line, problem: "kind '\(row.fields[kindColumn])' is not one of this lexicon's kinds")
+            let kindName = file.field(row, kindColumn)
+            guard let kind = K(rawValue: kindName) else {
+                throw DataFileError(path: file.path, line: row.line, problem: "kind '\(kindName)' is not one of this lexicon's kinds")
             }
-            out[TermHash.phrase(row.termTokens)] = kind
-            longest = max(longest, row.termTokens.count)
-            prefixes.formUnion(PhraseKey.prefixHashes(of: row.termTokens))
+            out[row.key] = kind
+            longest = max(longest, row.tokenCount)
+            if row.tokenCount > 1 { prefixes.formUnion(PhraseKey.prefixHashes(of: file.termTokens(of: row))) }
         }
         return (KeyedTable(out, prefixes: prefixes), longest)
     }

@@ -16,6 +16,23 @@ import Testing
         #expect(f.rows.count == 2)
         #expect(f.rows[1].term == "wipe out" && f.rows[1].line == 9)
         #expect(f.sha256.count == 64)
+        // Fields are read from the file's bytes when asked for.
+        #expect(f.fields(of: f.rows[0]) == ["absurd", "contempt", "1.5"])
+        #expect(f.field(f.rows[1], 1) == "threat" && f.field(f.rows[1], 2) == "2")
+        #expect(try f.number(f.rows[0], 2) == 1.5 && f.number(f.rows[1], 2) == 2)
+        // The term's tokens and key are the ones a statement's tokens give.
+        for row in f.rows {
+            #expect(Array(f.termTokens(of: row)) == PhraseKey.tokens(of: row.term))
+            #expect(row.tokenCount == PhraseKey.tokens(of: row.term).count && row.key == PhraseKey.hash(of: row.term))
+        }
+        #expect(f.rows[1].tokenCount == 2)
+    }
+
+    @Test func lastFieldMayBeEmptyAndNonNumbersAreNamed() throws {
+        let f = try parse(lexiconText(name: "v", columns: "term\tweight\tnote", rows: ["a\t1\t", "b\tx\tsome words"]))
+        #expect(f.fields(of: f.rows[0]) == ["a", "1", ""])
+        #expect(f.field(f.rows[1], 2) == "some words")
+        #expect(throws: DataFileError(path: "test.tsv", line: 9, problem: "weight 'x' is not a number")) { try f.number(f.rows[1], 1) }
     }
 
     @Test func missingMagicNamesLineOne() {

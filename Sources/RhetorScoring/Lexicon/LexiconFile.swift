@@ -29,12 +29,22 @@ public struct LexiconFile: Sendable {
     public static let formatVersion = 1
     public static let magic = "#! rhetor-lexicon \(formatVersion)"
 
+    /// A data row: its line, its term and the term's phrase key. Its other fields stay bytes of
+    /// the file until asked for (`field(_:_:)`, `number(_:_:)`): a String per field, and an
+    /// array per row for the fields and another for the term's tokens, were two thirds of
+    /// loading the lexicons at every start.
     public struct Row: Sendable {
         public var line: Int
-        public var fields: [String]
-        /// The term's token hashes (`PhraseKey.tokens`), computed once while checking the file.
-        public var termTokens: [UInt64]
-        public var term: String { fields[0] }
+        /// The first field.
+        public var term: String
+        /// `TermHash.phrase` of the term's tokens: the key a matcher looks the term up by.
+        public var key: UInt64
+        /// How many tokens the term has (`termTokens(of:)`).
+        public var tokenCount: Int
+        /// Where the row's field starts are in `fieldStarts` (`columns.count + 1` of them, the
+        /// last one past the line's end) and its term tokens in `tokenHashes`.
+        var firstField: Int
+        var firstToken: Int
     }
 
     public var path: String
@@ -43,6 +53,13 @@ public struct LexiconFile: Sendable {
     public var rows: [Row]
     /// SHA-256 of the file's bytes, lower-case hex.
     public var sha256: String
+    /// The file's bytes, which the rows' fields point into.
+    let bytes: [UInt8]
+    /// Per row, the offset of each field and one past the line's end plus one (a field ends a
+    /// byte before the next one starts).
+    var fieldStarts: [Int32] = []
+    /// Every row's term token hashes, row after row.
+    var tokenHashes: [UInt64] = []
 
     public var name: String { headers["name"] ?? "" }
     public var version: String { headers["version"] ?? "" }
@@ -59,6 +76,7 @@ public struct LexiconFile: Sendable {
     /// Parses lexicon bytes; `path` is used in error messages.
     public init(bytes: [UInt8], path: String) throws {
         self.path = path
+        self.bytes = bytes
         sha256 = SHA256.hex(bytes)
         let valid = bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) }
         guard valid else {
@@ -117,49 +135,87 @@ public struct LexiconFile: Sendable {
         var normalizedSeen: [UInt64: Int] = [:]
         normalizedSeen.reserveCapacity(lines.count - i)
         rows.reserveCapacity(lines.count - i)
+        var fieldStarts: [Int32] = []
+        fieldStarts.reserveCapacity((lines.count - i) * (columns.count + 1))
+        var tokenHashes: [UInt64] = []
+        tokenHashes.reserveCapacity(2 * (lines.count - i))
         let tokens = TokenBuffer()
+        let tokenizer = Tokenizer()
         try bytes.withUnsafeBufferPointer { p in
             while i < lines.count {
                 let lineNo = i + 1
                 let line = lines[i]
                 if line.isEmpty { throw DataFileError(path: path, line: lineNo, problem: "blank line") }
                 if p[line.lowerBound] == 0x23 { throw DataFileError(path: path, line: lineNo, problem: "comment after the header") }
-                var fields: [String] = []
-                fields.reserveCapacity(columns.count)
-                var termRange = line
-                var fieldStart = line.lowerBound
-                for j in line where p[j] == 0x09 {
-                    if fields.isEmpty { termRange = fieldStart..<j }
-                    fields.append(text(fieldStart..<j))
-                    fieldStart = j + 1
-                }
-                if fields.isEmpty { termRange = fieldStart..<line.upperBound }
-                fields.append(text(fieldStart..<line.upperBound))
-                guard fields.count == columns.count else {
-                    throw DataFileError(path: path, line: lineNo, problem: "expected \(columns.count) tab-separated fields (\(columns.joined(separator: ", "))), found \(fields.count)")
+                let firstField = fieldStarts.count
+                fieldStarts.append(Int32(line.lowerBound))
+                for j in line where p[j] == 0x09 { fieldStarts.append(Int32(j + 1)) }
+                fieldStarts.append(Int32(line.upperBound + 1))
+                let fieldCount = fieldStarts.count - firstField - 1
+                let termRange = line.lowerBound..<(Int(fieldStarts[firstField + 1]) - 1)
+                let termText = text(termRange)
+                guard fieldCount == columns.count else {
+                    throw DataFileError(path: path, line: lineNo, problem: "expected \(columns.count) tab-separated fields (\(columns.joined(separator: ", "))), found \(fieldCount)")
                 }
                 let term = UnsafeBufferPointer(rebasing: p[termRange])
                 if Self.hasStraySpaces(term) {
-                    throw DataFileError(path: path, line: lineNo, problem: "term '\(fields[0])' is empty or has stray spaces")
+                    throw DataFileError(path: path, line: lineNo, problem: "term '\(termText)' is empty or has stray spaces")
                 }
                 if let prev = previous {
-                    let before = UnsafeBufferPointer(rebasing: p[prev])
-                    if before.elementsEqual(term) { throw DataFileError(path: path, line: lineNo, problem: "duplicate term '\(fields[0])'") }
-                    if !before.lexicographicallyPrecedes(term) {
-                        throw DataFileError(path: path, line: lineNo, problem: "not sorted: '\(fields[0])' comes after '\(text(prev))' (sort by UTF-8 bytes)")
+                    let order = Self.compareBytes(UnsafeBufferPointer(rebasing: p[prev]), term)
+                    if order == 0 { throw DataFileError(path: path, line: lineNo, problem: "duplicate term '\(termText)'") }
+                    if order > 0 {
+                        throw DataFileError(path: path, line: lineNo, problem: "not sorted: '\(termText)' comes after '\(text(prev))' (sort by UTF-8 bytes)")
                     }
                 }
-                let termTokens = PhraseKey.tokens(of: term, using: tokens)
-                let key = TermHash.phrase(termTokens)
+                tokenizer.tokenize(term, into: tokens)
+                let firstToken = tokenHashes.count
+                for t in tokens.tokens { tokenHashes.append(t.hash) }
+                let key = TermHash.phrase(tokenHashes[firstToken...])
                 if let other = normalizedSeen[key] {
-                    throw DataFileError(path: path, line: lineNo, problem: "term '\(fields[0])' matches the same tokens as line \(other)")
+                    throw DataFileError(path: path, line: lineNo, problem: "term '\(termText)' matches the same tokens as line \(other)")
                 }
                 normalizedSeen[key] = lineNo
                 previous = termRange
-                rows.append(Row(line: lineNo, fields: fields, termTokens: termTokens))
+                rows.append(Row(line: lineNo, term: termText, key: key, tokenCount: tokenHashes.count - firstToken,
+                                firstField: firstField, firstToken: firstToken))
                 i += 1
             }
         }
+        self.fieldStarts = fieldStarts
+        self.tokenHashes = tokenHashes
+    }
+
+    /// Field `column` of `row`.
+    public func field(_ row: Row, _ column: Int) -> String {
+        String(decoding: bytes[fieldRange(row, column)], as: UTF8.self)
+    }
+
+    /// All fields of `row`, the term first.
+    public func fields(of row: Row) -> [String] {
+        (0..<columns.count).map { field(row, $0) }
+    }
+
+    /// The token hashes of `row`'s term, as the tokenizer produces them in a statement
+    /// (`PhraseKey.tokens`).
+    public func termTokens(of row: Row) -> ArraySlice<UInt64> {
+        tokenHashes[row.firstToken..<(row.firstToken + row.tokenCount)]
+    }
+
+    /// The byte range of field `column` of `row`.
+    func fieldRange(_ row: Row, _ column: Int) -> Range<Int> {
+        precondition(column >= 0 && column < columns.count, "column \(column) of \(columns.count)")
+        return Int(fieldStarts[row.firstField + column])..<(Int(fieldStarts[row.firstField + column + 1]) - 1)
+    }
+
+    /// Negative, zero or positive as `a` sorts before, equal to or after `b` by bytes.
+    static func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = min(a.count, b.count)
+        if common > 0 {
+            let c = memcmp(a.baseAddress!, b.baseAddress!, common)
+            if c != 0 { return Int(c) }
+        }
+        return a.count - b.count
     }
 
     /// True for an empty term, or one with leading, trailing or doubled spaces (or a tab).
@@ -199,29 +255,31 @@ public struct LexiconFile: Sendable {
     /// rounded value, as `strtof` gives (Clinger 1990's fast path). Anything else goes to `Float`.
     static func parseFloat(_ text: String) -> Float? {
         var text = text
-        let fast: Float? = text.withUTF8 { u in
-            var i = 0
-            let negative = u.first == 0x2D
-            if negative { i = 1 }
-            var n = 0, digits = 0, fraction = -1
-            while i < u.count {
-                let b = u[i]
-                if b == 0x2E, fraction < 0, digits > 0 {
-                    fraction = 0
-                } else if b &- 0x30 < 10, digits < 7 {
-                    n = n * 10 + Int(b &- 0x30)
-                    digits += 1
-                    if fraction >= 0 { fraction += 1 }
-                } else {
-                    return nil
-                }
-                i += 1
+        return text.withUTF8 { parseFloat($0) }
+    }
+
+    /// `parseFloat` of UTF-8 bytes.
+    static func parseFloat(_ u: UnsafeBufferPointer<UInt8>) -> Float? {
+        var i = 0
+        let negative = u.first == 0x2D
+        if negative { i = 1 }
+        var n = 0, digits = 0, fraction = -1
+        while i < u.count {
+            let b = u[i]
+            if b == 0x2E, fraction < 0, digits > 0 {
+                fraction = 0
+            } else if b &- 0x30 < 10, digits < 7 {
+                n = n * 10 + Int(b &- 0x30)
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+            } else {
+                return Float(String(decoding: u, as: UTF8.self))
             }
-            guard digits > 0, fraction != 0, fraction <= 10 else { return nil }
-            let v = Float(n) / Self.powersOfTen[max(0, fraction)]
-            return negative ? -v : v
+            i += 1
         }
-        return fast ?? Float(text)
+        guard digits > 0, fraction != 0, fraction <= 10 else { return Float(String(decoding: u, as: UTF8.self)) }
+        let v = Float(n) / Self.powersOfTen[max(0, fraction)]
+        return negative ? -v : v
     }
 
     /// 10^0 ... 10^10, each exact in a Float (5^10 < 2^24).
@@ -229,8 +287,10 @@ public struct LexiconFile: Sendable {
 
     /// A numeric field of a row, or an error naming the file and line.
     public func number(_ row: Row, _ column: Int) throws -> Float {
-        guard let v = Self.parseFloat(row.fields[column]), v.isFinite else {
-            throw DataFileError(path: path, line: row.line, problem: "\(columns[column]) '\(row.fields[column])' is not a number")
+        let r = fieldRange(row, column)
+        let v = bytes.withUnsafeBufferPointer { Self.parseFloat(UnsafeBufferPointer(rebasing: $0[r])) }
+        guard let v, v.isFinite else {
+            throw DataFileError(path: path, line: row.line, problem: "\(columns[column]) '\(field(row, column))' is not a number")
         }
         return v
     }
@@ -264,7 +324,7 @@ public enum PhraseKey {
 
     /// The phrase hashes of a phrase's proper prefixes (none for one token), as a matcher that
     /// extends a phrase token by token computes them: it may stop at the first that is absent.
-    public static func prefixHashes(of tokens: [UInt64]) -> [UInt64] {
+    public static func prefixHashes<C: Collection>(of tokens: C) -> [UInt64] where C.Element == UInt64 {
         var out: [UInt64] = []
         var h: UInt64 = 0
         for (k, t) in tokens.dropLast().enumerated() {

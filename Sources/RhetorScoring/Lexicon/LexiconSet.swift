@@ -92,19 +92,16 @@ public struct LexiconSet: Sendable {
         var index: [UInt64: Int] = [:]
         var prefixes: Set<UInt64> = []
 
-        func entry(for row: LexiconFile.Row) -> Int {
-            let term = row.term
-            let toks = row.termTokens
-            let key = TermHash.phrase(toks)
-            if let i = index[key] { return i }
+        func entry(for row: LexiconFile.Row, in file: LexiconFile) -> Int {
+            if let i = index[row.key] { return i }
             var e = LexiconEntry()
             e.term = Int32(terms.count)
-            e.length = UInt8(clamping: toks.count)
+            e.length = UInt8(clamping: row.tokenCount)
             e.isEntry = true
-            terms.append(term)
+            terms.append(row.term)
             entries.append(e)
-            index[key] = entries.count - 1
-            prefixes.formUnion(PhraseKey.prefixHashes(of: toks))
+            index[row.key] = entries.count - 1
+            if row.tokenCount > 1 { prefixes.formUnion(PhraseKey.prefixHashes(of: file.termTokens(of: row))) }
             return entries.count - 1
         }
         func file(_ name: String) throws -> LexiconFile {
@@ -117,12 +114,13 @@ public struct LexiconSet: Sendable {
         let hCat = try hostility.column("category")
         let hW = try hostility.column("weight")
         for row in hostility.rows {
-            guard let cat = HostilityCategory.allCases.first(where: { $0.name == row.fields[hCat] }) else {
-                throw DataFileError(path: hostility.path, line: row.line, problem: "unknown category '\(row.fields[hCat])' (known: \(HostilityCategory.allCases.map(\.name).joined(separator: ", ")))")
+            let category = hostility.field(row, hCat)
+            guard let cat = HostilityCategory.allCases.first(where: { $0.name == category }) else {
+                throw DataFileError(path: hostility.path, line: row.line, problem: "unknown category '\(category)' (known: \(HostilityCategory.allCases.map(\.name).joined(separator: ", ")))")
             }
             let w = try hostility.number(row, hW)
             guard w > 0 else { throw DataFileError(path: hostility.path, line: row.line, problem: "hostility weight must be positive") }
-            let i = entry(for: row)
+            let i = entry(for: row, in: hostility)
             entries[i].hostility = w
             entries[i].hostilityCategory = cat
         }
@@ -133,14 +131,15 @@ public struct LexiconSet: Sendable {
         let cW = try certainty.column("weight")
         for row in certainty.rows {
             let w = try certainty.number(row, cW)
-            switch row.fields[cKind] {
+            let kind = certainty.field(row, cKind)
+            switch kind {
             case "booster" where w > 0, "hedge" where w < 0: break
             case "booster", "hedge":
                 throw DataFileError(path: certainty.path, line: row.line, problem: "a booster's weight must be positive and a hedge's negative")
             default:
-                throw DataFileError(path: certainty.path, line: row.line, problem: "kind '\(row.fields[cKind])' is not booster or hedge")
+                throw DataFileError(path: certainty.path, line: row.line, problem: "kind '\(kind)' is not booster or hedge")
             }
-            entries[entry(for: row)].certainty = w
+            entries[entry(for: row, in: certainty)].certainty = w
         }
 
         let valence = try file("valence.tsv")
@@ -149,7 +148,7 @@ public struct LexiconSet: Sendable {
         for row in valence.rows {
             let w = try valence.number(row, vW)
             guard abs(w) <= 4 else { throw DataFileError(path: valence.path, line: row.line, problem: "valence must be within -4...4") }
-            entries[entry(for: row)].valence = w
+            entries[entry(for: row, in: valence)].valence = w
         }
 
         let modifiers = try file("modifiers.tsv")
@@ -158,15 +157,16 @@ public struct LexiconSet: Sendable {
         let mW = try modifiers.column("weight")
         for row in modifiers.rows {
             let kind: ModifierKind
-            switch row.fields[mKind] {
+            let kindName = modifiers.field(row, mKind)
+            switch kindName {
             case "negator": kind = .negator
             case "intensifier": kind = .intensifier
             case "dampener": kind = .dampener
             case "contrast": kind = .contrast
             default:
-                throw DataFileError(path: modifiers.path, line: row.line, problem: "kind '\(row.fields[mKind])' is not negator, intensifier, dampener or contrast")
+                throw DataFileError(path: modifiers.path, line: row.line, problem: "kind '\(kindName)' is not negator, intensifier, dampener or contrast")
             }
-            let i = entry(for: row)
+            let i = entry(for: row, in: modifiers)
             entries[i].modifier = kind
             entries[i].modifierWeight = try modifiers.number(row, mW)
         }
