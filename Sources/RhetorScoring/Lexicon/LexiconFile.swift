@@ -132,8 +132,8 @@ public struct LexiconFile: Sendable {
             throw DataFileError(path: path, line: i, problem: "columns must start with 'term' and name at least two columns")
         }
         var previous: Range<Int>?
-        var normalizedSeen: [UInt64: Int] = [:]
-        normalizedSeen.reserveCapacity(lines.count - i)
+        // Phrase keys seen so far (already mixed: no per-key SipHash as in a Dictionary).
+        var keysSeen = HashSet64(capacity: lines.count - i)
         rows.reserveCapacity(lines.count - i)
         var fieldStarts: [Int32] = []
         fieldStarts.reserveCapacity((lines.count - i) * (columns.count + 1))
@@ -172,10 +172,10 @@ public struct LexiconFile: Sendable {
                 let firstToken = tokenHashes.count
                 for t in tokens.tokens { tokenHashes.append(t.hash) }
                 let key = TermHash.phrase(tokenHashes[firstToken...])
-                if let other = normalizedSeen[key] {
-                    throw DataFileError(path: path, line: lineNo, problem: "term '\(termText)' matches the same tokens as line \(other)")
+                if keysSeen.contains(key), let other = rows.first(where: { $0.key == key }) {
+                    throw DataFileError(path: path, line: lineNo, problem: "term '\(termText)' matches the same tokens as line \(other.line)")
                 }
-                normalizedSeen[key] = lineNo
+                keysSeen.insert(key)
                 previous = termRange
                 rows.append(Row(line: lineNo, term: termText, key: key, tokenCount: tokenHashes.count - firstToken,
                                 firstField: firstField, firstToken: firstToken))
