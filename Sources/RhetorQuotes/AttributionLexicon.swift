@@ -66,6 +66,7 @@ public struct AttributionLexicon: Sendable {
             }
             out[row.key] = kind
             longest = max(longest, row.tokenCount)
+            // Most terms are one token and start no longer phrase.
             if row.tokenCount > 1 { prefixes.formUnion(PhraseKey.prefixHashes(of: file.termTokens(of: row))) }
         }
         return (KeyedTable(out, prefixes: prefixes), longest)

@@ -84,7 +84,7 @@ import Testing
         let model = try Repo.defaultModel()
         let w = model.weights
         let codes = try #require(w.fileCodes)
-        let fromFile = HashedTable(model: w)
+        let fromFile = HashedTable(w)
         let derived = HashedTable(weights: w.hashed, scales: w.hashedScale, outputs: w.outputs, bits: w.bits)
         let n = fromFile.byteCount
         #expect(UnsafeBufferPointer(start: fromFile.lanes, count: n).elementsEqual(UnsafeBufferPointer(start: derived.lanes, count: n)))

@@ -55,11 +55,11 @@ public struct LexiconFile: Sendable {
     public var sha256: String
     /// The file's bytes, which the rows' fields point into.
     let bytes: [UInt8]
-    /// Per row, the offset of each field and one past the line's end plus one (a field ends a
-    /// byte before the next one starts).
-    var fieldStarts: [Int32] = []
+    /// Per row, the offset where each field starts, then the line's end plus one: a field ends
+    /// a byte (its tab or line end) before the next start.
+    private(set) var fieldStarts: [Int32] = []
     /// Every row's term token hashes, row after row.
-    var tokenHashes: [UInt64] = []
+    private(set) var tokenHashes: [UInt64] = []
 
     public var name: String { headers["name"] ?? "" }
     public var version: String { headers["version"] ?? "" }
@@ -140,7 +140,6 @@ public struct LexiconFile: Sendable {
         var tokenHashes: [UInt64] = []
         tokenHashes.reserveCapacity(2 * (lines.count - i))
         let tokens = TokenBuffer()
-        let tokenizer = Tokenizer()
         try bytes.withUnsafeBufferPointer { p in
             while i < lines.count {
                 let lineNo = i + 1
@@ -168,9 +167,8 @@ public struct LexiconFile: Sendable {
                         throw DataFileError(path: path, line: lineNo, problem: "not sorted: '\(termText)' comes after '\(text(prev))' (sort by UTF-8 bytes)")
                     }
                 }
-                tokenizer.tokenize(term, into: tokens)
                 let firstToken = tokenHashes.count
-                for t in tokens.tokens { tokenHashes.append(t.hash) }
+                PhraseKey.appendTokens(of: term, using: tokens, to: &tokenHashes)
                 let key = TermHash.phrase(tokenHashes[firstToken...])
                 if keysSeen.contains(key), let other = rows.first(where: { $0.key == key }) {
                     throw DataFileError(path: path, line: lineNo, problem: "term '\(termText)' matches the same tokens as line \(other.line)")
@@ -307,14 +305,16 @@ public struct LexiconFile: Sendable {
 public enum PhraseKey {
     /// The token hashes of a term, as the tokenizer would produce them in a statement.
     public static func tokens(of term: String) -> [UInt64] {
-        Array(term.utf8).withUnsafeBufferPointer { tokens(of: $0, using: TokenBuffer()) }
+        var hashes: [UInt64] = []
+        Array(term.utf8).withUnsafeBufferPointer { appendTokens(of: $0, using: TokenBuffer(), to: &hashes) }
+        return hashes
     }
 
-    /// `tokens(of:)` for a term's UTF-8 bytes, tokenizing into `buffer` (reused across the rows
-    /// of a lexicon file, so a row allocates only its result).
-    public static func tokens(of term: UnsafeBufferPointer<UInt8>, using buffer: TokenBuffer) -> [UInt64] {
+    /// Appends the token hashes of a term's UTF-8 bytes to `hashes`, tokenizing into `buffer`
+    /// (a lexicon file reuses one buffer and one array for all its rows).
+    public static func appendTokens(of term: UnsafeBufferPointer<UInt8>, using buffer: TokenBuffer, to hashes: inout [UInt64]) {
         Tokenizer().tokenize(term, into: buffer)
-        return buffer.tokens.map(\.hash)
+        for t in buffer.tokens { hashes.append(t.hash) }
     }
 
     /// The phrase hash of a term.

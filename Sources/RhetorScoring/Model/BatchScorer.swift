@@ -29,7 +29,7 @@ public struct BatchScorer: Sendable {
 
     public init(model: LinearModel) {
         self.model = model
-        table = HashedTable(model: model.weights)
+        table = HashedTable(model.weights)
         links = model.manifest.outputs.map { (Float($0.calibrationA), Float($0.calibrationB), $0.link == "signed-logistic") }
         let w = model.weights, features = w.dense.count / max(1, w.outputs)
         denseByOutput = (0..<w.outputs).flatMap { o in (0..<features).map { f in w.dense[f * w.outputs + o] } }

@@ -50,8 +50,8 @@ public final class HashedTable: @unchecked Sendable {
         }
     }
 
-    /// The table for `model`'s hashed weights: from the file's codes when it still has them.
-    public convenience init(model weights: ModelWeights) {
+    /// The table for a model's hashed weights: from the file's codes when it still has them.
+    public convenience init(_ weights: ModelWeights) {
         if let codes = weights.fileCodes {
             self.init(codes: codes, scales: weights.hashedScale, outputs: weights.outputs, bits: weights.bits)
         } else {
