@@ -66,8 +66,7 @@ public struct AttributionLexicon: Sendable {
             }
             out[row.key] = kind
             longest = max(longest, row.tokenCount)
-            // Most terms are one token and start no longer phrase.
-            if row.tokenCount > 1 { prefixes.formUnion(PhraseKey.prefixHashes(of: file.termTokens(of: row))) }
+            file.insertPrefixHashes(of: row, into: &prefixes)
         }
         return (KeyedTable(out, prefixes: prefixes), longest)
     }

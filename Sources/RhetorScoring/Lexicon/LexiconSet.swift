@@ -101,8 +101,7 @@ public struct LexiconSet: Sendable {
             terms.append(row.term)
             entries.append(e)
             index[row.key] = entries.count - 1
-            // Most terms are one token and start no longer phrase.
-            if row.tokenCount > 1 { prefixes.formUnion(PhraseKey.prefixHashes(of: file.termTokens(of: row))) }
+            file.insertPrefixHashes(of: row, into: &prefixes)
             return entries.count - 1
         }
         func file(_ name: String) throws -> LexiconFile {

@@ -113,6 +113,7 @@ public struct ModelWeights: Sendable, Equatable {
         hashed = weights
     }
 
+    /// The serialized bytes, checksum included.
     public func serialized() -> [UInt8] {
         var out = Self.magic
         func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
