@@ -100,7 +100,14 @@ public final class ExtractionScratch {
 
     public init() {}
 
-    deinit { starts.deallocate() }
+    /// Each token's bigram bucket, hashed by `WeightAccumulator.prepare` for the walk.
+    @exclusivity(unchecked) var bigrams = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
+    @exclusivity(unchecked) var bigramCapacity = 256
+
+    deinit {
+        starts.deallocate()
+        bigrams.deallocate()
+    }
 
     /// A block's dense features (`width` per row; the rules overwrite a row's rule features, and
     /// columns past them stay zero from allocation), its `sgemm` product and its hashed sums.
@@ -122,6 +129,16 @@ public final class ExtractionScratch {
                 hashedSums = [Float](repeating: 0, count: rows * outputs)
             }
         }
+    }
+
+    /// Room for a bucket per token (`WeightAccumulator.bigrams`), valid until the next call.
+    func bigramBuckets(tokens: Int) -> UnsafeMutablePointer<Int32> {
+        if tokens > bigramCapacity {
+            bigrams.deallocate()
+            bigramCapacity = 2 * tokens
+            bigrams = .allocate(capacity: bigramCapacity)
+        }
+        return bigrams
     }
 
     /// An empty scan with room for `tokens` phrase starts, valid until the next call.
@@ -553,8 +570,7 @@ public struct FeatureExtractor: Sendable {
                     continue
                 }
                 if havePrev {
-                    sink.add(Int32(truncatingIfNeeded: hasher.bigram(prev, t.hash)),
-                             tokens[ti - 1].charStart, t.charEnd, 1)
+                    sink.add(sink.bigramBucket(at: ti, prev, t.hash, hasher: hasher), tokens[ti - 1].charStart, t.charEnd, 1)
                 }
                 prev = t.hash
                 havePrev = true
@@ -774,6 +790,16 @@ protocol HashedFeatureSink {
     mutating func addToGroup(_ bucket: Int32, _ charStart: Int32, _ charEnd: Int32, _ namespace: UInt8)
     /// The group ends; `hint` is the word's `LexiconSet.hint`, for a sink that caches groups.
     mutating func endGroup(hint: Int32)
+    /// The bucket of the bigram that ends at token `index` (`first`, `second`: the two tokens'
+    /// term hashes). A sink that hashed the statement's bigrams before the walk answers from them.
+    func bigramBucket(at index: Int, _ first: UInt64, _ second: UInt64, hasher: BucketHasher) -> Int32
+}
+
+extension HashedFeatureSink {
+    @inline(__always)
+    func bigramBucket(at index: Int, _ first: UInt64, _ second: UInt64, hasher: BucketHasher) -> Int32 {
+        Int32(truncatingIfNeeded: hasher.bigram(first, second))
+    }
 }
 
 /// Records buckets, and their origins when explaining.
@@ -827,8 +853,8 @@ extension FeatureExtractor {
                     scratch.wordCache = WordCache()
                     scratch.wordCacheTable = table
                 }
-                var acc = WeightAccumulator(table: table, cache: scratch.wordCache!)
-                acc.prefetch(tokens: tb, hasher: hasher)
+                var acc = WeightAccumulator(table: table, cache: scratch.wordCache!, bigrams: scratch.bigramBuckets(tokens: tb.count))
+                acc.prepare(tokens: tb, hasher: hasher)
                 // The walk first: it gathers the phrase starts for the rules.
                 var scan = scratch.ruleScan(tokens: tb.count)
                 hash(tokens: tb, lowered: scratch.tokens.lowered, bytes: bytes, chars: &charBuffer, into: &acc, scan: &scan)
