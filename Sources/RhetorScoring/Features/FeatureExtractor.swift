@@ -92,21 +92,37 @@ public final class ExtractionScratch {
     /// The table the cached totals came from (a cache serves one model only).
     @exclusivity(unchecked) var wordCacheTable: HashedTable?
     /// Where lexicon phrases may start in the statement (see `RuleScan`), one slot per token.
-    @exclusivity(unchecked) var starts = UnsafeMutablePointer<RuleScan.Start>.allocate(capacity: 256)
-    @exclusivity(unchecked) var startCapacity = 256
+    @exclusivity(unchecked) var starts = TokenSlots<RuleScan.Start>()
+    /// Each token's bigram bucket, hashed by `WeightAccumulator.prepare` for the walk.
+    @exclusivity(unchecked) var bigrams = TokenSlots<Int32>()
     /// The batch scorer's block buffers, kept from block to block (a fresh zeroed set per block
     /// was 0.7 % of a run's instructions).
     @exclusivity(unchecked) var block = BlockBuffers()
 
     public init() {}
 
-    /// Each token's bigram bucket, hashed by `WeightAccumulator.prepare` for the walk.
-    @exclusivity(unchecked) var bigrams = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
-    @exclusivity(unchecked) var bigramCapacity = 256
-
     deinit {
         starts.deallocate()
         bigrams.deallocate()
+    }
+
+    /// Raw storage for a value per token of a statement, regrown (contents dropped) when a
+    /// statement has more tokens than it holds.
+    struct TokenSlots<Element> {
+        private(set) var base = UnsafeMutablePointer<Element>.allocate(capacity: 256)
+        private var capacity = 256
+
+        /// Room for `tokens` values, valid until the next call.
+        mutating func room(for tokens: Int) -> UnsafeMutablePointer<Element> {
+            if tokens > capacity {
+                base.deallocate()
+                capacity = 2 * tokens
+                base = .allocate(capacity: capacity)
+            }
+            return base
+        }
+
+        func deallocate() { base.deallocate() }
     }
 
     /// A block's dense features (`width` per row; the rules overwrite a row's rule features, and
@@ -131,24 +147,9 @@ public final class ExtractionScratch {
         }
     }
 
-    /// Room for a bucket per token (`WeightAccumulator.bigrams`), valid until the next call.
-    func bigramBuckets(tokens: Int) -> UnsafeMutablePointer<Int32> {
-        if tokens > bigramCapacity {
-            bigrams.deallocate()
-            bigramCapacity = 2 * tokens
-            bigrams = .allocate(capacity: bigramCapacity)
-        }
-        return bigrams
-    }
-
     /// An empty scan with room for `tokens` phrase starts, valid until the next call.
     func ruleScan(tokens: Int) -> RuleScan {
-        if tokens > startCapacity {
-            starts.deallocate()
-            startCapacity = 2 * tokens
-            starts = .allocate(capacity: startCapacity)
-        }
-        return RuleScan(starts: starts)
+        RuleScan(starts: starts.room(for: tokens))
     }
 }
 
@@ -853,7 +854,7 @@ extension FeatureExtractor {
                     scratch.wordCache = WordCache()
                     scratch.wordCacheTable = table
                 }
-                var acc = WeightAccumulator(table: table, cache: scratch.wordCache!, bigrams: scratch.bigramBuckets(tokens: tb.count))
+                var acc = WeightAccumulator(table: table, cache: scratch.wordCache!, bigrams: scratch.bigrams.room(for: tb.count))
                 acc.prepare(tokens: tb, hasher: hasher)
                 // The walk first: it gathers the phrase starts for the rules.
                 var scan = scratch.ruleScan(tokens: tb.count)
