@@ -25,10 +25,7 @@ public struct ModelWeights: Sendable, Equatable {
         get { fileCodes.map { Self.dequantize($0, scales: hashedScale) } ?? storedHashed }
         set { storedHashed = newValue; fileCodes = nil }
         _modify {
-            if let codes = fileCodes {
-                storedHashed = Self.dequantize(codes, scales: hashedScale)
-                fileCodes = nil
-            }
+            dropFileCodes(scales: hashedScale)
             yield &storedHashed
         }
     }
@@ -37,8 +34,16 @@ public struct ModelWeights: Sendable, Equatable {
         didSet {
             // Codes read from a file stand for the weights they gave under the old scales, as
             // when the floats were derived at load.
-            if let codes = fileCodes { storedHashed = Self.dequantize(codes, scales: oldValue); fileCodes = nil }
+            dropFileCodes(scales: oldValue)
         }
+    }
+
+    /// Before the hashed weights change: the file's codes, if they still stand for them, become
+    /// the floats they gave under `scales`.
+    private mutating func dropFileCodes(scales: [Float]) {
+        guard let codes = fileCodes else { return }
+        storedHashed = Self.dequantize(codes, scales: scales)
+        fileCodes = nil
     }
     /// `hashed` when it is held as floats (empty while `fileCodes` stand for it).
     private var storedHashed: [Float]
