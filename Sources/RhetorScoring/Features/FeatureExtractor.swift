@@ -198,13 +198,16 @@ struct TokenCounts {
     /// bit read in one 2-byte load, to one 64-bit total that holds the three counts in 21-bit
     /// lanes (bits 0, 21 and 42). Lanes cannot carry into each other below 2^21 tokens; longer
     /// token lists take the plain loop.
-    init(_ tokens: UnsafeBufferPointer<Token>) {
+    ///
+    /// `table` is `PackedTokenCounts.table`, which a caller on the hot path reads once and keeps
+    /// (each read of the lazy global is a `swift_once` call).
+    init(_ tokens: UnsafeBufferPointer<Token>, table: UnsafePointer<UInt64> = PackedTokenCounts.table) {
         self.init()
         guard tokens.count < 1 << 21, let base = tokens.baseAddress, let offset = PackedTokenCounts.kindAndFlagsOffset else {
             self = TokenCounts(countingEach: tokens)
             return
         }
-        let entries = PackedTokenCounts.table
+        let entries = table
         var packed: UInt64 = 0
         var raw = UnsafeRawPointer(base) + offset
         for _ in 0..<tokens.count {
@@ -260,11 +263,13 @@ enum PackedTokenCounts {
     static let indexMask = 0x1FF
     /// Where a token's kind byte is, when its flags byte follows it (nil otherwise: then
     /// `TokenCounts` counts token by token).
-    static let kindAndFlagsOffset: Int? = {
+    /// (Computed, not a stored global: the layout is known when compiling, and a lazy global
+    /// cost a `swift_once` call per statement.)
+    static var kindAndFlagsOffset: Int? {
         guard let kind = MemoryLayout<Token>.offset(of: \Token.kind), let flags = MemoryLayout<Token>.offset(of: \Token.flags),
               flags == kind + 1, TokenFlags.allCaps.rawValue == 1 else { return nil }
         return kind
-    }()
+    }
     /// Entry `kind | allCaps << 8`: lexical (lane 0) for kinds 0-2 (word, clitic, number), ALL
     /// CAPS (lane 1), and a word not in ALL CAPS (lane 2). Built once, never written.
     nonisolated(unsafe) static let table: UnsafePointer<UInt64> = {
@@ -329,6 +334,9 @@ public struct FeatureExtractor: Sendable {
     let hasher: BucketHasher
     /// `logLengths`, read from its lazy global once.
     let logLengthTable: [Float] = Self.logLengths
+    /// `PackedTokenCounts.table`, read from its lazy global once. Never written after it is
+    /// built, so sharing it between threads is safe.
+    nonisolated(unsafe) let countTable = PackedTokenCounts.table
     /// Room for a hashed word's bytes: words of at most 60 bytes get character n-grams, plus
     /// the two boundary marks and 8 bytes of slack for unaligned 8-byte loads.
     static let charBufferCount = 72
@@ -398,7 +406,7 @@ public struct FeatureExtractor: Sendable {
         let rules = lexicons.rules
         // Emptying an empty array still went through `replaceSubrange` (~80 instructions).
         if !matches.isEmpty { matches.removeAll(keepingCapacity: true) }
-        var counts = TokenCounts(tokens)
+        var counts = TokenCounts(tokens, table: countTable)
         var next = 0
         for s in 0..<scan.startCount {
             let start = scan.starts[s]
@@ -555,79 +563,96 @@ public struct FeatureExtractor: Sendable {
     /// Every token also goes to `scan` with its `LexiconSet.hint` (a word's from the sink's cache
     /// when it has the word, else looked up and handed to the sink with the group), so the
     /// rules that run after the walk visit only phrase starts.
+    ///
+    /// Cached words (most tokens of news) go through `Sink.addCachedWords`, a loop of their own
+    /// with little state; every other token through `hashToken`, out of line.
     @inline(__always)
     func hash<Sink: HashedFeatureSink>(tokens: UnsafeBufferPointer<Token>, lowered: UnsafeBufferPointer<LoweredBytes>, bytes: UnsafeBufferPointer<UInt8>,
                                        chars charBuffer: inout [UInt8], into sink: inout Sink, scan: inout RuleScan) {
-        let charMin = spec.charMin, charMax = spec.charMax
-        let hasher = self.hasher
         var prev: UInt64 = 0
         var havePrev = false
         precondition(charBuffer.count >= Self.charBufferCount, "the scratch's word buffer is too small")
         charBuffer.withUnsafeMutableBufferPointer { chars in
-            for (ti, t) in tokens.enumerated() {
-                guard t.kind != .punct, t.kind != .invalid else {
-                    scan.add(index: ti, hint: lexicons.hint(t.hash))
-                    havePrev = false
-                    continue
-                }
-                if havePrev {
-                    sink.add(sink.bigramBucket(at: ti, prev, t.hash, hasher: hasher), tokens[ti - 1].charStart, t.charEnd, 1)
-                }
-                prev = t.hash
-                havePrev = true
-                guard t.kind == .word, t.byteCount <= 60 else {
-                    let hint = lexicons.hint(t.hash)
-                    scan.add(index: ti, hint: hint)
-                    _ = sink.beginGroup(nil)
-                    sink.addToGroup(Int32(truncatingIfNeeded: hasher.word(t.hash)), t.charStart, t.charEnd, 0)
-                    sink.endGroup(hint: hint)
-                    continue
-                }
-                // A short ASCII word's key: the tokenizer's lowered bytes when its plain-word path
-                // made the token, else two 8-byte loads lower-cased in registers. A cache hit
-                // then costs no pass over the bytes.
-                var asked = false
-                let pre = lowered[ti]
-                if let key = pre.lo != 0 ? WordKey(lowered: pre, of: t) : WordKey(asciiToken: t, in: bytes) {
-                    if let hint = sink.beginGroup(key) { scan.add(index: ti, hint: hint); continue }
-                    asked = true
-                }
-                // Normalized bytes with boundary marks: "<" word ">".
-                var len = 0
-                chars[len] = 0x3C; len += 1
-                var j = Int(t.byteStart)
-                let end = Int(t.byteEnd)
-                while j < end {
-                    let b = bytes[j]
-                    if b == 0xE2, j + 2 < end, bytes[j + 1] == 0x80, bytes[j + 2] == 0x99 || bytes[j + 2] == 0x98 {
-                        chars[len] = 0x27; j += 3
-                    } else {
-                        chars[len] = b &- 0x41 < 26 ? b | 0x20 : b; j += 1
-                    }
-                    len += 1
-                }
-                chars[len] = 0x3E; len += 1
-                if !asked, let hint = sink.beginGroup(WordKey(normalized: chars, count: len - 2, hash: t.hash)) { scan.add(index: ti, hint: hint); continue }
-                sink.addToGroup(Int32(truncatingIfNeeded: hasher.word(t.hash)), t.charStart, t.charEnd, 0)
-                // Each window's key is its bytes packed little-endian with the length in the top
-                // byte (windows are at most 7 bytes), mixed once by `bucket`: one 8-byte load per
-                // window start, masked to each length (the buffer has 8 bytes of slack).
-                let raw = UnsafeRawPointer(chars.baseAddress!)
-                for a in 0..<len {
-                    let window = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: a, as: UInt64.self))
-                    let longest = min(len - a, charMax)
-                    var n = charMin
-                    while n <= longest {
-                        let key = (window & ((1 &<< UInt64(8 &* n)) &- 1)) | UInt64(n) &<< 56
-                        sink.addToGroup(Int32(truncatingIfNeeded: hasher.char(key)), t.charStart, t.charEnd, 2)
-                        n &+= 1
-                    }
-                }
-                let hint = lexicons.hint(t.hash)
-                scan.add(index: ti, hint: hint)
-                sink.endGroup(hint: hint)
+            var ti = 0
+            while ti < tokens.count {
+                ti = sink.addCachedWords(tokens, lowered: lowered, from: ti, scan: &scan, prev: &prev, havePrev: &havePrev)
+                guard ti < tokens.count else { break }
+                hashToken(at: ti, tokens: tokens, lowered: lowered, bytes: bytes, chars: chars, into: &sink, scan: &scan, prev: &prev, havePrev: &havePrev)
+                ti &+= 1
             }
         }
+    }
+
+    /// One token of the walk (`hash`): its bigram with the token before it, then its group.
+    /// Out of line, so the loop over cached words keeps its few values in registers (inlined,
+    /// this body's state spilled to the stack on every token).
+    @inline(never)
+    func hashToken<Sink: HashedFeatureSink>(at ti: Int, tokens: UnsafeBufferPointer<Token>, lowered: UnsafeBufferPointer<LoweredBytes>, bytes: UnsafeBufferPointer<UInt8>,
+                                            chars: UnsafeMutableBufferPointer<UInt8>, into sink: inout Sink, scan: inout RuleScan, prev: inout UInt64, havePrev: inout Bool) {
+        let charMin = spec.charMin, charMax = spec.charMax
+        let hasher = self.hasher
+        let t = tokens[ti]
+        guard t.kind != .punct, t.kind != .invalid else {
+            scan.add(index: ti, hint: lexicons.hint(t.hash))
+            havePrev = false
+            return
+        }
+        if havePrev {
+            sink.add(sink.bigramBucket(at: ti, prev, t.hash, hasher: hasher), tokens[ti - 1].charStart, t.charEnd, 1)
+        }
+        prev = t.hash
+        havePrev = true
+        guard t.kind == .word, t.byteCount <= 60 else {
+            let hint = lexicons.hint(t.hash)
+            scan.add(index: ti, hint: hint)
+            _ = sink.beginGroup(nil)
+            sink.addToGroup(Int32(truncatingIfNeeded: hasher.word(t.hash)), t.charStart, t.charEnd, 0)
+            sink.endGroup(hint: hint)
+            return
+        }
+        // A short ASCII word's key: the tokenizer's lowered bytes when its plain-word path
+        // made the token, else two 8-byte loads lower-cased in registers. A cache hit
+        // then costs no pass over the bytes.
+        var asked = false
+        let pre = lowered[ti]
+        if let key = pre.lo != 0 ? WordKey(lowered: pre, of: t) : WordKey(asciiToken: t, in: bytes) {
+            if let hint = sink.beginGroup(key) { scan.add(index: ti, hint: hint); return }
+            asked = true
+        }
+        // Normalized bytes with boundary marks: "<" word ">".
+        var len = 0
+        chars[len] = 0x3C; len += 1
+        var j = Int(t.byteStart)
+        let end = Int(t.byteEnd)
+        while j < end {
+            let b = bytes[j]
+            if b == 0xE2, j + 2 < end, bytes[j + 1] == 0x80, bytes[j + 2] == 0x99 || bytes[j + 2] == 0x98 {
+                chars[len] = 0x27; j += 3
+            } else {
+                chars[len] = b &- 0x41 < 26 ? b | 0x20 : b; j += 1
+            }
+            len += 1
+        }
+        chars[len] = 0x3E; len += 1
+        if !asked, let hint = sink.beginGroup(WordKey(normalized: chars, count: len - 2, hash: t.hash)) { scan.add(index: ti, hint: hint); return }
+        sink.addToGroup(Int32(truncatingIfNeeded: hasher.word(t.hash)), t.charStart, t.charEnd, 0)
+        // Each window's key is its bytes packed little-endian with the length in the top
+        // byte (windows are at most 7 bytes), mixed once by `bucket`: one 8-byte load per
+        // window start, masked to each length (the buffer has 8 bytes of slack).
+        let raw = UnsafeRawPointer(chars.baseAddress!)
+        for a in 0..<len {
+            let window = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: a, as: UInt64.self))
+            let longest = min(len - a, charMax)
+            var n = charMin
+            while n <= longest {
+                let key = (window & ((1 &<< UInt64(8 &* n)) &- 1)) | UInt64(n) &<< 56
+                sink.addToGroup(Int32(truncatingIfNeeded: hasher.char(key)), t.charStart, t.charEnd, 2)
+                n &+= 1
+            }
+        }
+        let hint = lexicons.hint(t.hash)
+        scan.add(index: ti, hint: hint)
+        sink.endGroup(hint: hint)
     }
 }
 
@@ -794,9 +819,21 @@ protocol HashedFeatureSink {
     /// The bucket of the bigram that ends at token `index` (`first`, `second`: the two tokens'
     /// term hashes). A sink that hashed the statement's bigrams before the walk answers from them.
     func bigramBucket(at index: Int, _ first: UInt64, _ second: UInt64, hasher: BucketHasher) -> Int32
+    /// Takes the tokens from `from` on, for as long as each is a word this sink has already
+    /// summed (as `hashToken` would: the bigram with the token before it, the cached group, the
+    /// word's hint to `scan`, and `prev`/`havePrev` updated); returns the index of the first
+    /// token it did not take. A sink without such words takes none.
+    mutating func addCachedWords(_ tokens: UnsafeBufferPointer<Token>, lowered: UnsafeBufferPointer<LoweredBytes>, from: Int, scan: inout RuleScan,
+                                 prev: inout UInt64, havePrev: inout Bool) -> Int
 }
 
 extension HashedFeatureSink {
+    @inline(__always)
+    mutating func addCachedWords(_ tokens: UnsafeBufferPointer<Token>, lowered: UnsafeBufferPointer<LoweredBytes>, from: Int, scan: inout RuleScan,
+                                 prev: inout UInt64, havePrev: inout Bool) -> Int {
+        from
+    }
+
     @inline(__always)
     func bigramBucket(at index: Int, _ first: UInt64, _ second: UInt64, hasher: BucketHasher) -> Int32 {
         Int32(truncatingIfNeeded: hasher.bigram(first, second))

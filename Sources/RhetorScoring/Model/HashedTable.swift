@@ -262,6 +262,42 @@ struct WeightAccumulator: HashedFeatureSink {
         bigrams[index]
     }
 
+    /// The walk's common case in a tight loop: words the tokenizer's plain path made (their
+    /// lowered bytes are set) that the cache's first way holds. Everything else (punctuation,
+    /// numbers, the second way, misses) returns to the walk's `hashToken`.
+    @inline(__always)
+    mutating func addCachedWords(_ tokens: UnsafeBufferPointer<Token>, lowered: UnsafeBufferPointer<LoweredBytes>, from: Int, scan: inout RuleScan,
+                                 prev: inout UInt64, havePrev: inout Bool) -> Int {
+        var ti = from
+        var total = self.total, count = self.count
+        var have = havePrev
+        let n = tokens.count
+        while ti < n {
+            let t = tokens[ti]
+            let pre = lowered[ti]
+            guard t.kind == .word, pre.lo != 0 else { break }
+            let slot = cacheSet(t.hash)
+            guard slot[0].holds(WordKey(lowered: pre, of: t)) else { break }
+            if have {
+                count &+= 1
+                total &+= codes(bigrams[ti])
+            }
+            let c = slot[0]
+            total &+= SIMD4<Int32>(truncatingIfNeeded: c.sums)
+            count &+= Int(c.count)
+            scan.add(index: ti, hint: c.hint)
+            have = true
+            ti &+= 1
+        }
+        if ti > from {
+            prev = tokens[ti &- 1].hash
+            havePrev = have
+            self.total = total
+            self.count = count
+        }
+        return ti
+    }
+
     /// Writes the exact code sums of the first `outputs` lanes.
     func write(to sums: UnsafeMutablePointer<Int>, outputs: Int) {
         for o in 0..<min(outputs, 4) { sums[o] = Int(total[o]) }
