@@ -79,7 +79,9 @@ public struct Evidence: Sendable, Equatable {
 /// thread-local lookup) are turned off: `@exclusivity(unchecked)`.
 public final class ExtractionScratch {
     let tokens = TokenBuffer()
-    @exclusivity(unchecked) var matches: [FeatureExtractor.Match] = []
+    /// The rules' lexicon matches, at most one per token (see `TokenSlots`: an Array's appends
+    /// and emptying cost a uniqueness check each and ~80 instructions a statement).
+    @exclusivity(unchecked) var matches = TokenSlots<FeatureExtractor.Match>()
     /// The hashed buckets of the last statement.
     @exclusivity(unchecked) public internal(set) var buckets: [Int32] = []
     /// A word's normalized bytes with boundary marks: at most 62, plus 8 bytes of slack for the
@@ -104,6 +106,7 @@ public final class ExtractionScratch {
     deinit {
         starts.deallocate()
         bigrams.deallocate()
+        matches.deallocate()
     }
 
     /// Raw storage for a value per token of a statement, regrown (contents dropped) when a
@@ -383,7 +386,7 @@ public struct FeatureExtractor: Sendable {
         scratch.buckets.removeAll(keepingCapacity: true)
         let tb = scratch.tokens.tokens
         let scan = hash(tokens: tb, bytes: bytes, scratch: scratch, explain: explain)
-        applyRules(tokens: tb, scan: scan, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: explain)
+        applyRules(tokens: tb, scan: scan, dense: dense, matches: scratch.matches.room(for: tb.count), evidence: &scratch.evidence, explain: explain)
         return scratch.buckets.isEmpty ? 0 : 1 / Float(scratch.buckets.count).squareRoot()
     }
 
@@ -400,19 +403,22 @@ public struct FeatureExtractor: Sendable {
     /// `scan` is the hashing walk's `RuleScan` of these tokens: the rules visit only the
     /// tokens where a lexicon key starts, in order (at each, the longest phrase wins and the
     /// tokens it covers start nothing more).
-    func applyRules(tokens: UnsafeBufferPointer<Token>, scan: RuleScan, dense: UnsafeMutablePointer<Float>, matches: inout [Match], evidence: inout [Evidence],
-                    explain: Bool) {
+    ///
+    /// `matchSlots` has room for a match per token (a statement's matches do not overlap).
+    func applyRules(tokens: UnsafeBufferPointer<Token>, scan: RuleScan, dense: UnsafeMutablePointer<Float>, matches matchSlots: UnsafeMutablePointer<Match>,
+                    evidence: inout [Evidence], explain: Bool) {
         for k in 0..<DenseFeature.count { dense[k] = 0 }
         let rules = lexicons.rules
         // Emptying an empty array still went through `replaceSubrange` (~80 instructions).
-        if !matches.isEmpty { matches.removeAll(keepingCapacity: true) }
+        var matchCount = 0
         var counts = TokenCounts(tokens, table: countTable)
         var next = 0
         for s in 0..<scan.startCount {
             let start = scan.starts[s]
             let i = Int(start.index)
             guard i >= next, let m = lexicons.longestMatch(tokens, at: i, hint: start.hint) else { continue }
-            matches.append(Match(start: i, length: m.length, entry: m.entry))
+            matchSlots[matchCount] = Match(start: i, length: m.length, entry: m.entry)
+            matchCount &+= 1
             // The entry is read below (modifier kind, then weights): asked for now, the reads of
             // the matches' entries overlap instead of each waiting in turn (perf: the contrast
             // search's share of the rules' time 8.7 % -> 3.0 %).
@@ -420,6 +426,7 @@ public struct FeatureExtractor: Sendable {
             for k in i + 1..<i + m.length { counts.uncountInsidePhrase(tokens[k]) }
             next = i + m.length
         }
+        let matches = UnsafeBufferPointer(start: matchSlots, count: matchCount)
         let lexical = counts.lexical, lower = counts.lower, caps = counts.caps
         let exclamations = counts.exclamations, questions = counts.questions
         let norm = 1 / Float(max(1, lexical)).squareRoot()
@@ -896,7 +903,7 @@ extension FeatureExtractor {
                 // The walk first: it gathers the phrase starts for the rules.
                 var scan = scratch.ruleScan(tokens: tb.count)
                 hash(tokens: tb, lowered: scratch.tokens.lowered, bytes: bytes, chars: &charBuffer, into: &acc, scan: &scan)
-                applyRules(tokens: tb, scan: scan, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
+                applyRules(tokens: tb, scan: scan, dense: dense, matches: scratch.matches.room(for: tb.count), evidence: &scratch.evidence, explain: false)
                 acc.write(to: c, outputs: table.outputs)
                 count = acc.count
             } else {
@@ -905,7 +912,7 @@ extension FeatureExtractor {
                 sink.buckets.removeAll(keepingCapacity: true)
                 var scan = scratch.ruleScan(tokens: tb.count)
                 hash(tokens: tb, lowered: scratch.tokens.lowered, bytes: bytes, chars: &charBuffer, into: &sink, scan: &scan)
-                applyRules(tokens: tb, scan: scan, dense: dense, matches: &scratch.matches, evidence: &scratch.evidence, explain: false)
+                applyRules(tokens: tb, scan: scan, dense: dense, matches: scratch.matches.room(for: tb.count), evidence: &scratch.evidence, explain: false)
                 var wide = [Int](repeating: 0, count: table.outputs)
                 table.sum(sink.buckets, into: &wide)
                 count = sink.buckets.count
