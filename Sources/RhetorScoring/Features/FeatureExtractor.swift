@@ -409,7 +409,6 @@ public struct FeatureExtractor: Sendable {
                     evidence: inout [Evidence], explain: Bool) {
         for k in 0..<DenseFeature.count { dense[k] = 0 }
         let rules = lexicons.rules
-        // Emptying an empty array still went through `replaceSubrange` (~80 instructions).
         var matchCount = 0
         var counts = TokenCounts(tokens, table: countTable)
         var next = 0
