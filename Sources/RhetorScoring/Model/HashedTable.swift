@@ -269,6 +269,8 @@ struct WeightAccumulator: HashedFeatureSink {
     mutating func addCachedWords(_ tokens: UnsafeBufferPointer<Token>, lowered: UnsafeBufferPointer<LoweredBytes>, from: Int, scan: inout RuleScan,
                                  prev: inout UInt64, havePrev: inout Bool) -> Int {
         var ti = from
+        // `add` and `addCached` written out on locals: called on `self`, the sums stayed in
+        // memory across the loop (106k sentences: +4.8M instructions).
         var total = self.total, count = self.count
         var have = havePrev
         let n = tokens.count
