@@ -477,11 +477,35 @@ private struct Scanner {
     /// lower-cased, masked chunks go straight into `TermHash.absorb`: no loop or branch per
     /// byte. A word shorter than 16 bytes (nearly all) takes no loop at all.
     /// `b` is `block16(start)`, which the caller has read already.
+    ///
+    /// The letters and digits alone end the word unless the byte they stop at is a hyphen, or
+    /// `.` or `,` after a digit: only then can `joined` take the word further, and
+    /// `joinedPlainWord` decides. So the common path never reads the block's separator and
+    /// hyphen masks, and the compiler drops their compares.
     @inline(__always)
     func plainWord(at start: Int, block b: WordBlock) -> (end: Int, kind: TokenKind, flags: TokenFlags, hash: UInt64, lowered: LoweredBytes)? {
-        let stop = ~Self.joined(b) & 0xFFFF
+        let stop = ~b.word & 0xFFFF
         guard stop != 0 else { return longPlainWord(at: start) }
         // 1...15 bytes: the byte at `start` is a letter or digit.
+        let length = stop.trailingZeroBitCount
+        let next = Self.byte(b, length)
+        let afterDigit = b.digit & (1 &<< UInt32(length &- 1)) != 0
+        if next == 0x2D || ((next == 0x2C || next == 0x2E) && afterDigit) { return joinedPlainWord(at: start) }
+        // No hyphen or separator joined: the general rules take only an apostrophe or non-ASCII.
+        if next == 0x27 || next >= 0x80 { return nil }
+        var letters = b
+        letters.hyphen = 0
+        let token = Self.plainToken(letters, length: length)
+        return (start &+ length, token.kind, token.flags, token.hash, token.lowered)
+    }
+
+    /// `plainWord` for a word whose letters and digits stop at a hyphen, or at `.` or `,` after
+    /// a digit: the bytes `joined` takes (`e-mail`, `3,000.50`), from the block read again.
+    @inline(never)
+    func joinedPlainWord(at start: Int) -> (end: Int, kind: TokenKind, flags: TokenFlags, hash: UInt64, lowered: LoweredBytes)? {
+        let b = block16(start)
+        let stop = ~Self.joined(b) & 0xFFFF
+        guard stop != 0 else { return longPlainWord(at: start) }
         let length = stop.trailingZeroBitCount
         // A separator in the block's last byte may still join digits: the general rules decide.
         if Self.mayContinue(next: Self.byte(b, length), afterDigit: length == 15 && b.digit & (1 &<< 14) != 0) { return nil }
