@@ -541,6 +541,20 @@ private struct Scanner {
         return TokenFlags(rawValue: capitalized | allCaps)
     }
 
+    /// `flags(firstUpper:manyUpper:lower:)`'s raw value from a word's masks of upper-case and
+    /// lower-case letters (bit k: the word's byte k), in integer arithmetic: given as Bools,
+    /// the compiler split the plain-word path on the first letter's case, a jump that
+    /// cachegrind's branch model missed ~4 times a statement (20k Reuters sentences).
+    @inline(__always)
+    static func caseFlags(upper: UInt32, lower: UInt32) -> UInt8 {
+        // (x - 1) >> 63 is 1 exactly when the 32-bit x is 0.
+        let noLower = (UInt64(lower) &- 1) &>> 63
+        let oneUpperAtMost = (UInt64(upper & (upper &- 1)) &- 1) &>> 63
+        let allCaps = noLower & (oneUpperAtMost ^ 1)
+        let capitalized = UInt64(upper & 1) &<< 1
+        return UInt8(truncatingIfNeeded: allCaps &* UInt64(TokenFlags.allCaps.rawValue) | capitalized &* UInt64(TokenFlags.capitalized.rawValue &>> 1))
+    }
+
     /// A plain ASCII word that ends in an ASCII-apostrophe clitic (`'s`, `'re`, `'ve`, `'ll`,
     /// `'d`, `'m`, or `n't`) followed by a byte that ends the word: the two tokens `scanWord`
     /// splits it into (the word is `start..<split`, the clitic `split..<end`), read from one
@@ -619,8 +633,7 @@ private struct Scanner {
         let hash = TermHash.finish(long ? second : first, count: length)
         let upper = b.upper & inWord, letters = b.word & ~b.digit & inWord
         let hyphenated: UInt8 = b.hyphen & inWord != 0 ? TokenFlags.hyphenated.rawValue : 0
-        let flags = TokenFlags(rawValue: flags(firstUpper: upper & 1 != 0, manyUpper: upper & (upper &- 1) != 0, lower: letters & ~upper != 0).rawValue
-            | hyphenated)
+        let flags = TokenFlags(rawValue: caseFlags(upper: upper, lower: letters & ~upper) | hyphenated)
         return (letters != 0 ? .word : .number, flags, hash, LoweredBytes(lo: lo, hi: long ? hi : 0))
     }
 
