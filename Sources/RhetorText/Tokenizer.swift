@@ -493,9 +493,9 @@ private struct Scanner {
         if next == 0x2D || ((next == 0x2C || next == 0x2E) && afterDigit) { return joinedPlainWord(at: start) }
         // No hyphen or separator joined: the general rules take only an apostrophe or non-ASCII.
         if next == 0x27 || next >= 0x80 { return nil }
-        var letters = b
-        letters.hyphen = 0
-        let token = Self.plainToken(letters, length: length)
+        var unjoined = b
+        unjoined.hyphen = 0
+        let token = Self.plainToken(unjoined, length: length)
         return (start &+ length, token.kind, token.flags, token.hash, token.lowered)
     }
 
@@ -551,8 +551,8 @@ private struct Scanner {
         let noLower = (UInt64(lower) &- 1) &>> 63
         let oneUpperAtMost = (UInt64(upper & (upper &- 1)) &- 1) &>> 63
         let allCaps = noLower & (oneUpperAtMost ^ 1)
-        let capitalized = UInt64(upper & 1) &<< 1
-        return UInt8(truncatingIfNeeded: allCaps &* UInt64(TokenFlags.allCaps.rawValue) | capitalized &* UInt64(TokenFlags.capitalized.rawValue &>> 1))
+        let firstUpper = UInt64(upper & 1)
+        return UInt8(truncatingIfNeeded: allCaps &* UInt64(TokenFlags.allCaps.rawValue) | firstUpper &* UInt64(TokenFlags.capitalized.rawValue))
     }
 
     /// A plain ASCII word that ends in an ASCII-apostrophe clitic (`'s`, `'re`, `'ve`, `'ll`,
@@ -591,10 +591,10 @@ private struct Scanner {
         let cliticLength = after &- split
         let inClitic: UInt32 = ((1 &<< UInt32(cliticLength)) &- 1) &<< UInt32(split)
         let upper = (b.upper & inClitic) &>> UInt32(split)
-        let lower = (b.word & ~b.digit & ~b.upper & inClitic) != 0
+        let lower = b.word & ~b.digit & ~b.upper & inClitic
         let chunk = Self.bytes(b, from: split, count: cliticLength)
         return (start &+ split, start &+ after, word,
-                (Self.flags(firstUpper: upper & 1 != 0, manyUpper: upper & (upper &- 1) != 0, lower: lower),
+                (TokenFlags(rawValue: Self.caseFlags(upper: upper, lower: lower)),
                  TermHash.finish(TermHash.absorb(0, chunk: chunk), count: cliticLength)))
     }
 
