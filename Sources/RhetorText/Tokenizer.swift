@@ -531,11 +531,12 @@ private struct Scanner {
     }
 
     /// A plain word's flags: capitalized when its first byte is upper case; all capitals with
-    /// two or more upper-case letters and no lower-case one.
+    /// two or more upper-case letters and no lower-case one. For `longPlainWord`, which gathers
+    /// these across blocks; words read from one block take `caseFlags` on their masks (inlined
+    /// into the plain-word path, these Bools still compiled to a jump on the first letter).
     @inline(__always)
     static func flags(firstUpper: Bool, manyUpper: Bool, lower: Bool) -> TokenFlags {
-        // Bit arithmetic, not jumps: a word's case is data no branch predictor learns (an
-        // option-set literal picked by `firstUpper ?` compiled to a jump).
+        // Selects, not an option-set literal picked by `firstUpper ?` (that compiled to a jump).
         let capitalized: UInt8 = firstUpper ? TokenFlags.capitalized.rawValue : 0
         let allCaps: UInt8 = manyUpper && !lower ? TokenFlags.allCaps.rawValue : 0
         return TokenFlags(rawValue: capitalized | allCaps)
