@@ -93,8 +93,9 @@ public struct Token: Sendable, Hashable {
 /// A plain ASCII word's bytes as the tokenizer's fast path held them: `A`...`Z` lower-cased,
 /// little-endian, zero past the word's end (`lo` its first 8 bytes, `hi` the rest). The walk
 /// that hashes a statement's features keys its word cache on them without reading the word
-/// again. Words of 16 bytes or more, and tokens made by the general rules, have none (`lo` 0:
-/// a plain word's first byte is a letter or digit, never 0).
+/// again. A lone punctuation mark the fast path made has its byte (`lo`), so the walk caches it
+/// too. Words of 16 bytes or more, and tokens made by the general rules, have none (`lo` 0: a
+/// plain word's first byte is a letter or digit, and a mark's byte is not 0 either).
 public struct LoweredBytes: Sendable, Equatable {
     public var lo: UInt64
     public var hi: UInt64

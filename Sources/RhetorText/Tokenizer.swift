@@ -719,7 +719,8 @@ private struct Scanner {
                     // of a run of one, without leaving this loop.
                     let h = singlePunct[Int(b)]
                     guard h != 0, i &+ 1 == n || p[i &+ 1] != b else { return }
-                    Self.store(.punct, i, i &+ 1, i &+ charsMinusBytes, i &+ 1 &+ charsMinusBytes, hash: h, flags: [], out: out, loweredOut: loweredOut, count: &count)
+                    Self.store(.punct, i, i &+ 1, i &+ charsMinusBytes, i &+ 1 &+ charsMinusBytes, hash: h, flags: [],
+                               lowered: LoweredBytes(lo: UInt64(b), hi: 0), out: out, loweredOut: loweredOut, count: &count)
                     i &+= 1
                     continue
                 }

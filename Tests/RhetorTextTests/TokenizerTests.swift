@@ -194,7 +194,7 @@ func texts(_ s: String) -> [String] {
                 for (t, lowered) in zip(fastBuffer.tokens, fastBuffer.lowered) where lowered != .absent {
                     keyed += 1
                     let word = b[Int(t.byteStart)..<Int(t.byteEnd)].map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
-                    #expect(word.count <= 15 && (t.kind == .word || t.kind == .number), "\(text)")
+                    #expect(word.count <= 15 && (t.kind == .word || t.kind == .number || (t.kind == .punct && word.count == 1)), "\(text)")
                     var packed = [UInt8](repeating: 0, count: 16)
                     packed.replaceSubrange(0..<min(16, word.count), with: word.prefix(16))
                     let lo = packed[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }

@@ -599,8 +599,16 @@ public struct FeatureExtractor: Sendable {
         let hasher = self.hasher
         let t = tokens[ti]
         guard t.kind != .punct, t.kind != .invalid else {
-            scan.add(index: ti, hint: lexicons.hint(t.hash))
             havePrev = false
+            // A lone mark the tokenizer's plain path made (its byte is its lowered bytes) is an
+            // empty group a sink may cache, so that its loop over cached words need not stop at
+            // punctuation; any other mark is no group.
+            let pre = lowered[ti]
+            let key = pre.lo != 0 ? WordKey(lowered: pre, of: t) : nil
+            if let key, let hint = sink.beginGroup(key) { scan.add(index: ti, hint: hint); return }
+            let hint = lexicons.hint(t.hash)
+            scan.add(index: ti, hint: hint)
+            if key != nil { sink.endGroup(hint: hint) }
             return
         }
         if havePrev {
@@ -609,9 +617,14 @@ public struct FeatureExtractor: Sendable {
         prev = t.hash
         havePrev = true
         guard t.kind == .word, t.byteCount <= 60 else {
+            // A number the plain path made (lowered bytes set) is a one-feature group a sink
+            // may cache like a word's.
+            let pre = lowered[ti]
+            let key = t.kind == .number && pre.lo != 0 ? WordKey(lowered: pre, of: t) : nil
+            if let key, let hint = sink.beginGroup(key) { scan.add(index: ti, hint: hint); return }
             let hint = lexicons.hint(t.hash)
             scan.add(index: ti, hint: hint)
-            _ = sink.beginGroup(nil)
+            if key == nil { _ = sink.beginGroup(nil) }
             sink.addToGroup(Int32(truncatingIfNeeded: hasher.word(t.hash)), t.charStart, t.charEnd, 0)
             sink.endGroup(hint: hint)
             return
@@ -768,6 +781,8 @@ final class WordCache {
         var hi: UInt64 = 0
         /// Word length in bytes + 1 (0: empty slot).
         var tag: UInt16 = 0
+        /// The group's feature count: 1 or more for a word or number (its unigram at least), 0
+        /// for a punctuation mark (whose slot holds only its hint).
         var count: UInt16 = 0
         /// The word's `LexiconSet.hint`: what the phrase table holds for it, so the rules need
         /// not look a cached word up again.
