@@ -131,7 +131,9 @@ import Testing
         let extractor = model.extractor
         var texts = try statements()
         texts += ["Ridiculous RIDICULOUS ridiculous’s don’t DON'T", "a a a a a a", "supercalifragilisticexpialidocious words longer than sixteen bytes",
-                  "#hashtag @user https://example.com 42 3.5 🙂 naïve"]
+                  "#hashtag @user https://example.com 42 3.5 🙂 naïve",
+                  // Marks and numbers the word cache holds too: a mark first, after a mark, after a number.
+                  ", 1, 2 (3) 3 ; 3 , , - 5.5 5.5 : 2,000 2,000 \"4\" 4.", "(a) a, a. a; b, 1 1, 2 2."]
         texts += texts.reversed()
         let warm = ExtractionScratch()
         for t in texts {
