@@ -768,7 +768,8 @@ struct WordKey {
     }
 }
 
-/// Group totals of words seen before, on one thread: a two-way set-associative table indexed by
+/// Group totals of words seen before (and of plain numbers and lone punctuation marks, whose
+/// groups are one unigram and empty), on one thread: a two-way set-associative table indexed by
 /// the word's term hash, each slot holding the word's exact normalized bytes, so a hit is always
 /// the same word and the cached total is the one the walk would compute (bit for bit: the same
 /// sums in the same order). Results therefore never depend on what was cached.
@@ -840,10 +841,10 @@ protocol HashedFeatureSink {
     /// The bucket of the bigram that ends at token `index` (`first`, `second`: the two tokens'
     /// term hashes). A sink that hashed the statement's bigrams before the walk answers from them.
     func bigramBucket(at index: Int, _ first: UInt64, _ second: UInt64, hasher: BucketHasher) -> Int32
-    /// Takes the tokens from `from` on, for as long as each is a word this sink has already
-    /// summed (as `hashToken` would: the bigram with the token before it, the cached group, the
-    /// word's hint to `scan`, and `prev`/`havePrev` updated); returns the index of the first
-    /// token it did not take. A sink without such words takes none.
+    /// Takes the tokens from `from` on, for as long as each is a word, number or mark this sink
+    /// has already summed (as `hashToken` would: the bigram with the token before it, the cached
+    /// group, the token's hint to `scan`, and `prev`/`havePrev` updated); returns the index of
+    /// the first token it did not take. A sink without such tokens takes none.
     mutating func addCachedWords(_ tokens: UnsafeBufferPointer<Token>, lowered: UnsafeBufferPointer<LoweredBytes>, from: Int, scan: inout RuleScan,
                                  prev: inout UInt64, havePrev: inout Bool) -> Int
 }
