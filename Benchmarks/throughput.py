@@ -10,7 +10,9 @@ textblob and alt-profanity-check (missing peers are skipped and said so). Reuter
 sentences; larger --statements repeat them (rhetor's start-up, ~0.1 s, is then a small share).
 Each rhetor run is repeated --repeat times and the median taken (shared vCPUs are noisy); peers
 run once. Then --repeat pairs of back-to-back runs (VADER, then `rhetor score --threads 1`) give
-ratios measured in the same spell of the machine, and their median. Peak RSS comes from GNU time
+ratios measured in the same spell of the machine, and their median. Two-thread scaling is measured
+the same way, in --repeat back-to-back triples, beside the machine's own ceiling (two one-thread
+processes on the two cores at once). Peak RSS comes from GNU time
 (`/usr/bin/time -f %M`), so it is the child's own, not the Python parent's inherited high-water
 mark. When OpenBLAS is installed beside the reference BLAS, `rhetor score` also runs with it (same
 binary, LD_LIBRARY_PATH) and the outputs are compared.
@@ -76,6 +78,37 @@ def run(cmd, env=None, stdout_path=None):
     lines = text.strip().splitlines()
     rss = int(lines[-1]) / 1024 if measured[0] == TIME and lines and lines[-1].isdigit() else usage.ru_maxrss / 1024
     return wall, rss
+
+
+def run_together(cmds):
+    """Wall time until the last of `cmds` (started at once, output discarded) has exited."""
+    t = time.perf_counter()
+    procs = [subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for c in cmds]
+    for c, p in zip(cmds, procs):
+        if p.wait() not in (0, 3):
+            raise RuntimeError(f"{c[0]} failed")
+    return time.perf_counter() - t
+
+
+def scaling(rhetor, job, path, repeat):
+    """Per back-to-back triple: one thread on core 0, then `--threads 2`, then two one-thread
+    processes at once (one per core, each on the whole input). The third is the machine's own
+    two-core ceiling for this work: no shared pipeline, just two cores busy at once (shared
+    vCPUs, caches and memory bandwidth slow each core when both run). Returns the lists of
+    two-thread / one-thread and two-process / one-process rate ratios."""
+    threads, processes = [], []
+    for _ in range(repeat):
+        one_wall, _ = run(["taskset", "-c", "0", rhetor, job, "--threads", "1", path])
+        two_wall, _ = run([rhetor, job, "--threads", "2", path])
+        both_wall = run_together([["taskset", "-c", str(c), rhetor, job, "--threads", "1", path] for c in (0, 1)])
+        threads.append(one_wall / two_wall)
+        processes.append(2 * one_wall / both_wall)
+    return threads, processes
+
+
+def median(values):
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
 
 
 def median_run(cmd, repeat, env=None, stdout_path=None):
@@ -154,6 +187,7 @@ def main():
             # Output to a file, as in the rows above.
             r_wall, _ = run(one + [rhetor, "score", "--threads", "1", big], stdout_path=reference_out)
             paired.append((len(sents) / r_wall) / (a.peer_statements / v_wall))
+    scaled = {job: scaling(rhetor, job, path, a.repeat) for job, path in (("score", big), ("quotes", arts))} if (os.cpu_count() or 1) >= 2 else {}
     lines = [f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
              f"python: {platform.python_version()}; swift: {subprocess.run(['swift', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}",
              f"blas: {os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3')}; {blas_note}",
@@ -169,11 +203,17 @@ def main():
         one_thread = next((r for r in rows if r[0].startswith(f"rhetor {job} --threads 1")), None)
         two_threads = next((r for r in rows if r[0].startswith(f"rhetor {job} --threads 2")), None)
         if one_thread and two_threads:
-            lines.append(f"\n{job}: two threads {two_threads[2] / one_thread[2]:.2f}x one thread")
+            lines.append(f"\n{job}: two threads {two_threads[2] / one_thread[2]:.2f}x one thread (medians of the rows above)")
+        if job in scaled:
+            threads, processes = scaled[job]
+            shares = [t / p for t, p in zip(threads, processes)]
+            lines.append(f"{job} in {len(threads)} back-to-back triples (one thread, two threads, two one-thread processes at once): "
+                         f"two threads {', '.join(f'{r:.2f}x' for r in threads)} one thread, median {median(threads):.2f}x; "
+                         f"the machine's ceiling, two processes {', '.join(f'{r:.2f}x' for r in processes)} one, median {median(processes):.2f}x; "
+                         f"two threads reach a median {median(shares):.0%} of it")
     if paired:
-        ordered = sorted(paired)
         lines.append(f"\nscore --threads 1 vs VADER in {len(paired)} back-to-back pairs (VADER, then rhetor): "
-                     + ", ".join(f"{r:.1f}x" for r in paired) + f"; median {ordered[len(ordered) // 2]:.1f}x")
+                     + ", ".join(f"{r:.1f}x" for r in paired) + f"; median {median(paired):.1f}x")
     for s in skipped:
         lines.append(f"\nskipped {s}")
     text = "\n".join(lines)
