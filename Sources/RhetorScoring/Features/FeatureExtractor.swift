@@ -90,7 +90,12 @@ public final class ExtractionScratch {
     @exclusivity(unchecked) var evidence: [Evidence] = []
     @exclusivity(unchecked) var origins: [(Int32, Int32, UInt8)] = []
     /// Group totals of recently seen words, for the batch scorer (see `WordCache`).
-    @exclusivity(unchecked) var wordCache: WordCache?
+    @exclusivity(unchecked) var wordCache: WordCache? {
+        didSet { wordCacheSlots = wordCache?.slots }
+    }
+    /// `wordCache`'s slots, for the walk: a plain pointer read per statement, where passing the
+    /// cache itself cost a retain and a release (two atomic operations) per statement.
+    @exclusivity(unchecked) private(set) var wordCacheSlots: UnsafeMutablePointer<WordCache.Slot>?
     /// The table the cached totals came from (a cache serves one model only).
     @exclusivity(unchecked) var wordCacheTable: HashedTable?
     /// Where lexicon phrases may start in the statement (see `RuleScan`), one slot per token.
@@ -438,12 +443,15 @@ public struct FeatureExtractor: Sendable {
         var valenceSum: Float = 0
         var negators = 0
 
+        // The rules applied to a term, for its evidence: one array for all terms, emptied per
+        // term only when explaining (one per term cost a release per scored term).
+        var applied: [String] = []
         for (mi, m) in matches.enumerated() {
             let e = lexicons.entries[m.entry]
             if e.modifier == .negator { negators += 1 }
             guard e.isScored else { continue }
             var scale: Float = 1
-            var applied: [String] = []
+            if explain { applied.removeAll(keepingCapacity: true) }
             var negation: Float = 1
             // Modifiers before the term, nearest first.
             var back = mi - 1
@@ -913,7 +921,7 @@ extension FeatureExtractor {
                     scratch.wordCache = WordCache()
                     scratch.wordCacheTable = table
                 }
-                var acc = WeightAccumulator(table: table, cache: scratch.wordCache!, bigrams: scratch.bigrams.room(for: tb.count))
+                var acc = WeightAccumulator(table: table, cache: scratch.wordCacheSlots!, bigrams: scratch.bigrams.room(for: tb.count))
                 acc.prepare(tokens: tb, hasher: hasher)
                 // The walk first: it gathers the phrase starts for the rules.
                 var scan = scratch.ruleScan(tokens: tb.count)

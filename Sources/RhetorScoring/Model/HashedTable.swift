@@ -146,13 +146,14 @@ struct WeightAccumulator: HashedFeatureSink {
     /// the run's instructions).
     let bigrams: UnsafeMutablePointer<Int32>
 
+    /// `cache` is a `WordCache`'s slots (the caller keeps the cache alive while this sums);
     /// `bigrams` has room for a bucket per token of the statements this accumulator sums.
-    init(table: HashedTable, cache: WordCache, bigrams: UnsafeMutablePointer<Int32>) {
+    init(table: HashedTable, cache: UnsafeMutablePointer<WordCache.Slot>, bigrams: UnsafeMutablePointer<Int32>) {
         precondition(table.loadsFourLanes, "WeightAccumulator reads a bucket in one 4-byte load")
         self.bigrams = bigrams
         self.table = UnsafeRawPointer(table.lanes)
         stride = table.stride
-        self.cache = cache.slots
+        self.cache = cache
         setMask = UInt64(1 << WordCache.setBits) - 1
     }
 
