@@ -1,5 +1,6 @@
 import Testing
 @testable import Rhetor
+import RhetorText
 
 @Suite struct JSONWriterTests {
     @Test func fixedPointNumbers() {
@@ -35,6 +36,50 @@ import Testing
             }
         }
         for x in [Double.nan, .infinity, -.infinity, 1.5, -2] { #expect(JSONWriter.fixed4Word(x, pairs: pairs) == nil, "\(x)") }
+    }
+
+    /// Both string writers (the JSONWriter's, which copies runs found 16 bytes at a time past
+    /// 16 bytes, and the line cursor's) write what the plain byte-by-byte escape writes: every
+    /// escaped byte in every position of strings of every length from 0 to 80, and random text
+    /// of quotes, backslashes, control bytes, ASCII and multi-byte characters.
+    @Test func stringWritersMatchTheByteByByteEscape() {
+        func reference(_ s: String) -> [UInt8] {
+            var out: [UInt8] = [0x22]
+            JSONWriter.escape(s) { out.append($0) }
+            return out + [0x22]
+        }
+        func check(_ s: String) {
+            var w = JSONWriter()
+            w.raw("x")
+            w.string(s)
+            #expect(w.bytes == [0x78] + reference(s), "\(Array(s.utf8))")
+            let room = 2 + 6 * s.utf8.count
+            let fromCursor = [UInt8](unsafeUninitializedCapacity: room) { buffer, written in
+                var c = LineCursor(base: buffer.baseAddress!, capacity: room)
+                c.string(s)
+                #expect(!c.overflowed)
+                written = c.count
+            }
+            #expect(fromCursor == reference(s), "\(Array(s.utf8))")
+        }
+        let special: [Unicode.Scalar] = ["\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", "é", "“"]
+        for length in 0...80 {
+            check(String(repeating: "a", count: length))
+            for position in 0..<length {
+                for c in special {
+                    var scalars = [Unicode.Scalar](repeating: "a", count: length)
+                    scalars[position] = c
+                    check(String(String.UnicodeScalarView(scalars)))
+                }
+            }
+        }
+        var rng = SplitMix64(seed: 24)
+        let alphabet: [Unicode.Scalar] = special + ["a", "Z", " ", "0", "/", "’", "\u{1F600}"]
+        for _ in 0..<2_000 {
+            let length = Int(rng.next() % 200)
+            let scalars = (0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            check(String(String.UnicodeScalarView(scalars)))
+        }
     }
 
     /// Score lines from their pieces: line numbers on both sides of `packedDigitsLimit`, ids
