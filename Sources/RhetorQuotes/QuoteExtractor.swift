@@ -207,20 +207,46 @@ public struct QuoteExtractor: Sendable {
         /// UTF-8 in one buffer: this runs for every name run of every article.
         func name(of range: Range<Int>) -> String {
             var words = 0
-            for t in range where tokens[t].kind != .punct { words += 1 }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(48)
-            var k = 0
+            var room = 0
             for t in range where tokens[t].kind != .punct {
-                let a = Int(tokens[t].charStart), b = Int(tokens[t].charEnd)
-                let initial = b - a == 1
-                defer { k += 1 }
-                if words >= 3, initial, k != 0, k != words - 1 { continue }
-                if !bytes.isEmpty { bytes.append(0x20) }
-                appendText(a, b, to: &bytes)
-                if initial { bytes.append(0x2E) }
+                words += 1
+                // A space, the word's code points at four bytes each at most, and a full stop.
+                room += 2 + 4 * Int(tokens[t].charEnd - tokens[t].charStart)
             }
-            return String(decoding: bytes, as: UTF8.self)
+            // Written straight into the String's storage: building an array first and decoding
+            // it cost a second allocation and copy per name.
+            return String(unsafeUninitializedCapacity: room) { out in
+                var n = 0
+                var k = 0
+                for t in range where tokens[t].kind != .punct {
+                    let a = Int(tokens[t].charStart), b = Int(tokens[t].charEnd)
+                    let initial = b - a == 1
+                    defer { k += 1 }
+                    if words >= 3, initial, k != 0, k != words - 1 { continue }
+                    if n > 0 { out[n] = 0x20; n += 1 }
+                    n += writeText(a, b, to: out.baseAddress! + n)
+                    if initial { out[n] = 0x2E; n += 1 }
+                }
+                return n
+            }
+        }
+
+        /// Writes the UTF-8 of code points `a..<b` as `appendText` appends it (room for four
+        /// bytes per code point) and returns its length.
+        func writeText(_ a: Int, _ b: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+            var n = 0
+            for c in scalars[clamped(a, b)] {
+                if c < 0x80 {
+                    p[n] = UInt8(truncatingIfNeeded: c)
+                    n += 1
+                } else if let u = Unicode.Scalar(c) {
+                    for byte in UTF8.encode(u)! {
+                        p[n] = byte
+                        n += 1
+                    }
+                }
+            }
+            return n
         }
     }
 

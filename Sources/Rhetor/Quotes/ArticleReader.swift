@@ -40,9 +40,7 @@ public enum ArticleReader {
             while let (line, bytes) = reader.next() {
                 held += bytes.count
                 if deferJSON {
-                    var r = ArticleRecord(line: line, id: .none, text: nil)
-                    r.raw = Array(bytes)
-                    batch.append(r)
+                    batch.append(ArticleRecord(line: line, id: .none, text: nil, raw: Array(bytes)))
                 } else {
                     batch.append(QuotePipeline.jsonRecord(line: line, bytes: bytes))
                 }

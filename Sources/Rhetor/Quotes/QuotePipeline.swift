@@ -16,7 +16,8 @@ public struct ArticleRecord: Sendable {
     /// A JSON line not parsed yet (the reader leaves parsing to the workers); nil once parsed.
     public var raw: [UInt8]?
 
-    public init(line: Int, id: RecordID, text: String?, date: String? = nil, title: String? = nil, source: String? = nil, error: String? = nil) {
+    public init(line: Int, id: RecordID, text: String?, date: String? = nil, title: String? = nil, source: String? = nil, error: String? = nil,
+                raw: [UInt8]? = nil) {
         self.line = line
         self.id = id
         self.text = text
@@ -24,6 +25,7 @@ public struct ArticleRecord: Sendable {
         self.title = title
         self.source = source
         self.error = error
+        self.raw = raw
     }
 }
 
@@ -146,13 +148,22 @@ public final class QuotePipeline: Sendable {
                 nonisolated(unsafe) let out = out
                 nonisolated(unsafe) let oc = oc
                 let work = WorkCounter(count: records.count)
+                records.withUnsafeBufferPointer { records in
+                // Read-only here; the array outlives the call.
+                nonisolated(unsafe) let records = records
                 DispatchQueue.concurrentPerform(iterations: workers) { _ in
                     let scratch = scratches.take()
                     defer { scratches.give(scratch) }
                     while let i = work.take() {
-                        // A raw JSON line is parsed into a new record; copying the batch's
-                        // record first (its fields retained, then released) was wasted work.
-                        var r = records[i].raw.map { Self.jsonRecord(line: records[i].line, bytes: $0[...]) } ?? records[i]
+                        // A raw JSON line is parsed into a new record; the batch's record is
+                        // read in place (copying it first retained and released its fields).
+                        let record = records.baseAddress! + i
+                        var r: ArticleRecord
+                        if let raw = record.pointee.raw {
+                            r = Self.jsonRecord(line: record.pointee.line, bytes: raw[...])
+                        } else {
+                            r = record.pointee
+                        }
                         if r.error == nil, let n = r.text?.utf8.count, n > maxArticleBytes {
                             r.error = "text is \(n) bytes, over the limit of \(maxArticleBytes)"
                         }
@@ -165,6 +176,7 @@ public final class QuotePipeline: Sendable {
                             out[i] = qs.flatMap { renderQuote($0, line: r.line) }
                         }
                     }
+                }
                 }
             }
         }
@@ -257,17 +269,17 @@ public final class QuotePipeline: Sendable {
             if case .string(let r) = v { return String(decoding: arena[r], as: UTF8.self) }
             return nil
         }
-        var r = ArticleRecord(line: line, id: RecordID(json: values[1], arena: arena), text: nil)
+        // The fields first, the record made once (setting them one by one on a record copied it).
+        let id = RecordID(json: values[1], arena: arena)
+        let text: String
         switch MissingText.range(of: values[0]) {
-        case .success(let t): r.text = String(decoding: arena[t], as: UTF8.self)
-        case .failure(let why): r.error = why.description
+        case .success(let t): text = String(decoding: arena[t], as: UTF8.self)
+        case .failure(let why): return ArticleRecord(line: line, id: id, text: nil, error: why.description)
         }
-        guard r.error == nil else { return r }
-        r.date = string(values[2])
-        r.title = string(values[3])
-        r.source = string(values[4])
-        if let d = values[2], d != .null, r.date == nil { r.error = "\"date\" is not a string" }
-        return r
+        let date = string(values[2])
+        var error: String?
+        if let d = values[2], d != .null, date == nil { error = "\"date\" is not a string" }
+        return ArticleRecord(line: line, id: id, text: text, date: date, title: string(values[3]), source: string(values[4]), error: error)
     }
 }
 
