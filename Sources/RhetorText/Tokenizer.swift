@@ -722,7 +722,10 @@ private struct Scanner {
             }
             while i < stretchEnd {
                 let b = p[i]
-                if b == 0x20 { i &+= 1; continue }
+                // Spaces, and line feeds, tabs and other control bytes, which the general rules
+                // skip just as they do a space (news articles break their lines every ~70 bytes:
+                // each line feed left this loop and came back).
+                if b <= 0x20 { i &+= 1; continue }
                 let wordByte = wordBytes[Int(b)]
                 guard wordByte != 0 else {
                     // A lone punctuation mark (`,` `.` `(` `"` ...): the token `scanPunctRun` makes
