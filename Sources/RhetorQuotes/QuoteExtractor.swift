@@ -172,30 +172,14 @@ public struct QuoteExtractor: Sendable {
         /// Code points `a..<b` clamped to the article.
         func clamped(_ a: Int, _ b: Int) -> Range<Int> { max(0, a)..<max(max(0, a), min(b, scalars.count)) }
 
+        /// The text of code points `a..<b` (clamped to the article), written straight into the
+        /// String's storage: one allocation.
         func text(_ a: Int, _ b: Int) -> String {
             let range = clamped(a, b)
-            // ASCII (most names and cues): one allocation, bytes copied straight in.
-            if scalars[range].allSatisfy({ $0 < 0x80 }) {
-                return String(unsafeUninitializedCapacity: range.count) { buf in
-                    for (k, c) in scalars[range].enumerated() { buf[k] = UInt8(truncatingIfNeeded: c) }
-                    return range.count
-                }
-            }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(4 * range.count)
-            appendText(a, b, to: &bytes)
-            return String(decoding: bytes, as: UTF8.self)
-        }
-
-        /// Appends the UTF-8 of code points `a..<b` (clamped to the article; values that are not
-        /// Unicode scalars are skipped).
-        func appendText(_ a: Int, _ b: Int, to bytes: inout [UInt8]) {
-            for c in scalars[clamped(a, b)] {
-                if c < 0x80 {
-                    bytes.append(UInt8(truncatingIfNeeded: c))
-                } else if let u = Unicode.Scalar(c) {
-                    bytes.append(contentsOf: UTF8.encode(u)!)
-                }
+            // ASCII (most names and cues): one byte per code point.
+            let ascii = scalars[range].allSatisfy { $0 < 0x80 }
+            return String(unsafeUninitializedCapacity: (ascii ? 1 : 4) * range.count) { out in
+                range.isEmpty ? 0 : writeText(a, b, to: out.baseAddress!)
             }
         }
 
@@ -231,8 +215,9 @@ public struct QuoteExtractor: Sendable {
             }
         }
 
-        /// Writes the UTF-8 of code points `a..<b` as `appendText` appends it (room for four
-        /// bytes per code point) and returns its length.
+        /// Writes the UTF-8 of code points `a..<b` (clamped to the article; values that are not
+        /// Unicode scalars are skipped) to `p`, with room for four bytes per code point, and
+        /// returns its length.
         func writeText(_ a: Int, _ b: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
             var n = 0
             for c in scalars[clamped(a, b)] {

@@ -36,15 +36,23 @@ public struct JSONWriter {
                 return
             }
             bytes.reserveCapacity(bytes.count + u.count + 1)
-            var i = 0
-            while i < u.count {
-                let stop = ByteScan.jsonStringStop(in: u, from: i)
-                if stop > i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[i..<stop])) }
-                guard stop < u.count else { break }
-                Self.escape(byte: u[stop]) { bytes.append($0) }
-                i = stop + 1
-            }
+            Self.forEachRun(in: u, run: { bytes.append(contentsOf: $0) }, escaped: { Self.escape(byte: $0) { bytes.append($0) } })
             bytes.append(0x22)
+        }
+    }
+
+    /// Calls `run` with each stretch of `u` that needs no escaping and `escaped` with each byte
+    /// that does, in order; the stretches are found 16 bytes at a time by
+    /// `ByteScan.jsonStringStop`, which stops at exactly the bytes `escape` escapes.
+    @inline(__always)
+    static func forEachRun(in u: UnsafeBufferPointer<UInt8>, run: (UnsafeBufferPointer<UInt8>) -> Void, escaped: (UInt8) -> Void) {
+        var i = 0
+        while i < u.count {
+            let stop = ByteScan.jsonStringStop(in: u, from: i)
+            if stop > i { run(UnsafeBufferPointer(rebasing: u[i..<stop])) }
+            guard stop < u.count else { break }
+            escaped(u[stop])
+            i = stop + 1
         }
     }
 
@@ -401,17 +409,10 @@ struct LineCursor {
         s.withUTF8 { u in
             guard room(2 + 6 * u.count) else { return }
             base[count] = 0x22; count += 1
-            var i = 0
-            while i < u.count {
-                let stop = ByteScan.jsonStringStop(in: u, from: i)
-                if stop > i {
-                    (base + count).update(from: u.baseAddress! + i, count: stop - i)
-                    count += stop - i
-                }
-                guard stop < u.count else { break }
-                JSONWriter.escape(byte: u[stop]) { base[count] = $0; count += 1 }
-                i = stop + 1
-            }
+            JSONWriter.forEachRun(in: u, run: { r in
+                (base + count).update(from: r.baseAddress!, count: r.count)
+                count += r.count
+            }, escaped: { JSONWriter.escape(byte: $0) { base[count] = $0; count += 1 } })
             base[count] = 0x22; count += 1
         }
     }
