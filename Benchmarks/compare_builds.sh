@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compares rhetor builds on one input, like for like: runs `rhetor score --threads 1` of each
+# Compares rhetor builds on one input, like for like: runs `rhetor score --threads 1` (or `quotes`) of each
 # binary in turn (interleaved, so a slow spell of this shared VM hits all of them), pinned to one
 # core, output written to a file as a user's run would, and prints each binary's minimum, lower
 # quartile and median CPU time (perf's task-clock when perf runs here, else user + system). On
@@ -9,17 +9,19 @@
 # median of those ratios (with their quartiles and how many rounds were faster) compares builds
 # within a spell rather than across spells.
 #
-# Usage: Benchmarks/compare_builds.sh RUNS INPUT BINARY...
+# Usage: [JOB=quotes] Benchmarks/compare_builds.sh RUNS INPUT BINARY...
+#   JOB is the subcommand timed (`score`, the default, or `quotes` on an article file).
 #   e.g. git worktree add /tmp/old <commit> && (cd /tmp/old && swift build -c release)
 #        Benchmarks/compare_builds.sh 11 sentences.txt /tmp/old/.build/release/rhetor .build/release/rhetor
 # The model is this checkout's models/rhetor-news (RHETOR_MODEL overrides), so every binary
 # scores with the same model and lexicons.
 set -euo pipefail
-if [ $# -lt 3 ]; then sed -n 2,14p "$0"; exit 2; fi
+if [ $# -lt 3 ]; then sed -n 2,15p "$0"; exit 2; fi
 runs=$1; input=$2; shift 2
 root=$(cd "$(dirname "$0")/.." && pwd)
 export RHETOR_MODEL=${RHETOR_MODEL:-$root/models/rhetor-news}
 core=${CORE:-0}
+job=${JOB:-score}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # CPU time from `perf stat -e task-clock` (milliseconds) when perf runs here, else from GNU time
@@ -32,10 +34,10 @@ for ((r = 1; r <= runs; r++)); do
     i=$(( (r + k) % count ))
     bin=${bins[$i]}
     if [ $perf = 1 ]; then
-      perf stat -x, -e task-clock -o "$work/time" taskset -c "$core" "$bin" score --threads 1 "$input" > "$work/out" 2> /dev/null
+      perf stat -x, -e task-clock -o "$work/time" taskset -c "$core" "$bin" "$job" --threads 1 "$input" > "$work/out" 2> /dev/null
       awk -F, '/task-clock/ { printf "%.4f\n", $1 / 1000 }' "$work/time" >> "$work/cpu.$i"
     else
-      /usr/bin/time -f "%U %S" -o "$work/time" taskset -c "$core" "$bin" score --threads 1 "$input" > "$work/out" 2> /dev/null
+      /usr/bin/time -f "%U %S" -o "$work/time" taskset -c "$core" "$bin" "$job" --threads 1 "$input" > "$work/out" 2> /dev/null
       awk '{ printf "%.2f\n", $1 + $2 }' "$work/time" >> "$work/cpu.$i"
     fi
   done
