@@ -118,8 +118,11 @@ public struct QuoteExtractor: Sendable {
 
         mutating func indexSentences() {
             let count = (sentence.max() ?? -1) + 1
-            sentenceStarts = [Int](repeating: -1, count: count)
-            for (i, s) in sentence.enumerated().reversed() { sentenceStarts[s] = i }
+            // Each sentence's first token, in a local array (writing the property per token
+            // checked its uniqueness each time, and the reversed walk built an array).
+            var starts = [Int](repeating: -1, count: count)
+            for (i, s) in sentence.enumerated() where starts[s] < 0 { starts[s] = i }
+            sentenceStarts = starts
         }
 
         func sentenceStart(_ s: Int) -> Int? {
@@ -367,9 +370,13 @@ public struct QuoteExtractor: Sendable {
         return out
     }
 
+    /// The term hash of ".", which abbreviations end with in the lexicon (made once: it was an
+    /// array and a hash per sentence end).
+    static let fullStopTerm = TermHash.term(Array(".".utf8))
+
     func isAbbreviation(_ t: Token, _ s: [UInt32]) -> Bool {
         if t.kind == .word, t.charEnd - t.charStart == 1 { return true }  // an initial: J. Smith, U.S.
-        let withDot = TermHash.combine(t.hash, TermHash.term(Array(".".utf8)))
+        let withDot = TermHash.combine(t.hash, Self.fullStopTerm)
         if let k = lexicon.words[withDot], k == .abbreviation || k == .title { return true }
         return false
     }
