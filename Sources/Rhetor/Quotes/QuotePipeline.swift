@@ -200,11 +200,12 @@ public final class QuotePipeline: Sendable {
         let q = s.quote
         switch outputFormat {
         case .jsonl:
-            // Written into one buffer sized from bounds: the keys (~130 bytes), five integers, the
-            // escaped strings (at most six bytes per byte), the scores and the end. A JSONWriter
-            // appending piece by piece, with a String per number, took ~20k instructions a line.
+            // Written into one buffer sized from bounds: 256 for the keys (117 bytes) and the
+            // `null`s past their strings' room, four integers, the escaped strings (at most six
+            // bytes per byte), the scores and the end. A JSONWriter appending piece by piece,
+            // with a String per number, took ~20k instructions a line.
             func stringRoom(_ s: String?) -> Int { 6 * (s?.utf8.count ?? 0) + 2 }
-            let bound = 256 + 5 * LineCursor.numberBytes + LineCursor.room(for: s.article)
+            let bound = 256 + 4 * LineCursor.numberBytes + LineCursor.room(for: s.article)
                 + stringRoom(q.text) + stringRoom(q.speaker) + stringRoom(q.speakerMention) + stringRoom(q.cue)
                 + stringRoom(q.kind.rawValue) + stringRoom(s.date)
                 + quoteLineOutputKeys.reduce(0) { $0 + $1.count + LineCursor.numberBytes } + quoteLineEnd.count
