@@ -517,34 +517,111 @@ public struct QuoteExtractor: Sendable {
 
     /// Gives single-word names the article's full name with the same last word, and marks persons.
     ///
-    /// A canonical name's words are separated by single spaces (it is built that way), so its last
-    /// word is found on the UTF-8 bytes, without splitting the string into Characters.
+    /// A single-word name takes the full name that most often has it as its last word (on a tie,
+    /// the one that sorts first). Names are compared as `String`s compare (Unicode canonical
+    /// equivalence); when both are ASCII, a byte hash and the bytes answer the same question
+    /// without Swift's string hashing. An article has a few dozen name mentions, so candidates are
+    /// found by a scan rather than in dictionaries (which cost ~2,000 instructions a mention).
     func resolvePersons(_ a: inout Article) {
-        /// The last word of a multi-word name, nil for a single word.
-        func lastWord(_ name: String) -> Substring? {
-            let u = name.utf8
-            // The byte offset of the last space, read from the string's contiguous storage.
-            let found: Int?? = u.withContiguousStorageIfAvailable { b in
-                var i = b.count - 1
-                while i >= 0, b[i] != 0x20 { i -= 1 }
-                return i >= 0 ? i : nil
-            }
-            let space = found ?? u.lastIndex(of: 0x20).map { u.distance(from: u.startIndex, to: $0) }
-            guard let space else { return nil }
-            return name[u.index(u.startIndex, offsetBy: space + 1)...]
-        }
-        var fullNames: [Substring: [String: Int]] = [:]  // last word → full name → count
-        for m in a.mentions where m.kind == .name {
-            if let last = lastWord(m.canonical) { fullNames[last, default: [:]][m.canonical, default: 0] += 1 }
-        }
+        var names: [NameKey] = []
         for i in a.mentions.indices where a.mentions[i].kind == .name {
-            let name = a.mentions[i].canonical
-            let isSingleWord = lastWord(name) == nil
-            if isSingleWord, let candidates = fullNames[Substring(name)] {
-                a.rename(i, canonical: candidates.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key, isPerson: true)
-            } else {
-                a.rename(i, isPerson: !isSingleWord || a.mentions[i].titled)
+            names.append(NameKey(mention: i, canonical: a.mentions[i].canonical))
+        }
+        // Keys hold no strings, so the scans below copy no references.
+        let multiWord = names.filter { !$0.isSingleWord }
+        var tally: [(full: Int, count: Int)] = []  // an index into `multiWord`, how often
+        for name in names {
+            guard name.isSingleWord else {
+                a.rename(name.mention, isPerson: true)
+                continue
             }
+            // Full names whose last word is this name, with how often each occurs.
+            tally.removeAll(keepingCapacity: true)
+            for f in multiWord.indices where NameKey.lastWord(of: multiWord[f], equals: name, in: a.mentions) {
+                if let k = tally.firstIndex(where: { NameKey.full(multiWord[$0.full], equals: multiWord[f], in: a.mentions) }) {
+                    tally[k].count += 1
+                } else {
+                    tally.append((f, 1))
+                }
+            }
+            let best = tally.max { x, y in
+                x.count != y.count ? x.count < y.count
+                    : a.mentions[multiWord[x.full].mention].canonical > a.mentions[multiWord[y.full].mention].canonical
+            }
+            if let best {
+                a.rename(name.mention, canonical: a.mentions[multiWord[best.full].mention].canonical, isPerson: true)
+            } else {
+                a.rename(name.mention, isPerson: a.mentions[name.mention].titled)
+            }
+        }
+    }
+
+    /// What `resolvePersons` compares of a name mention's canonical name: where its last word
+    /// starts (canonical names separate words by single spaces), whether it is ASCII, and FNV-1a
+    /// hashes of its bytes and of its last word's bytes.
+    struct NameKey {
+        let mention: Int
+        let utf8Count: Int
+        /// UTF-8 offset of the last word (0: a single word).
+        let lastWordStart: Int
+        let isASCII: Bool
+        let fullHash: UInt64
+        let lastWordHash: UInt64
+
+        init(mention: Int, canonical: String) {
+            self.mention = mention
+            var last = 0
+            var high: UInt8 = 0
+            var full = TermHash.fnvOffset
+            var word = TermHash.fnvOffset
+            var count = 0
+            // Native strings are contiguous; any other (bridged) string is hashed byte by byte.
+            func add(_ byte: UInt8) {
+                high |= byte
+                full = (full ^ UInt64(byte)) &* TermHash.fnvPrime
+                if byte == 0x20 {
+                    last = count + 1
+                    word = TermHash.fnvOffset
+                } else {
+                    word = (word ^ UInt64(byte)) &* TermHash.fnvPrime
+                }
+                count += 1
+            }
+            if canonical.utf8.withContiguousStorageIfAvailable({ (bytes: UnsafeBufferPointer<UInt8>) -> Void in for byte in bytes { add(byte) } }) == nil {
+                for byte in canonical.utf8 { add(byte) }
+            }
+            (utf8Count, lastWordStart, isASCII, fullHash, lastWordHash) = (count, last, high < 0x80, full, word)
+        }
+
+        var isSingleWord: Bool { lastWordStart == 0 }
+
+        /// True when the last word of `full`'s name equals `single`'s name as Strings compare
+        /// (Unicode canonical equivalence); for two ASCII names, by hash and bytes.
+        static func lastWord(of full: NameKey, equals single: NameKey, in mentions: [Mention]) -> Bool {
+            let ascii = full.isASCII && single.isASCII
+            if ascii, full.lastWordHash != single.fullHash || full.utf8Count - full.lastWordStart != single.utf8Count { return false }
+            let fullName = mentions[full.mention].canonical, singleName = mentions[single.mention].canonical
+            let last = fullName[fullName.utf8.index(fullName.startIndex, offsetBy: full.lastWordStart)...]
+            return ascii ? sameBytes(last.utf8, singleName.utf8) : last == Substring(singleName)
+        }
+
+        /// True when the two names are equal as Strings compare; for two ASCII names, by hash and bytes.
+        static func full(_ x: NameKey, equals y: NameKey, in mentions: [Mention]) -> Bool {
+            let ascii = x.isASCII && y.isASCII
+            if ascii, x.fullHash != y.fullHash || x.utf8Count != y.utf8Count { return false }
+            let xName = mentions[x.mention].canonical, yName = mentions[y.mention].canonical
+            return ascii ? sameBytes(xName.utf8[...], yName.utf8) : xName == yName
+        }
+
+        /// True when the two byte sequences are equal: `memcmp` on contiguous storage (native
+        /// strings), else element by element (the generic comparison cost ~800 instructions).
+        static func sameBytes(_ x: Substring.UTF8View, _ y: String.UTF8View) -> Bool {
+            let contiguous = x.withContiguousStorageIfAvailable { xb in
+                y.withContiguousStorageIfAvailable { yb in
+                    xb.count == yb.count && (xb.count == 0 || memcmp(xb.baseAddress!, yb.baseAddress!, xb.count) == 0)
+                }
+            }
+            return (contiguous ?? nil) ?? x.elementsEqual(y)
         }
     }
 
