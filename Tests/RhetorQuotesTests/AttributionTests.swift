@@ -72,6 +72,20 @@ import Testing
         #expect(qs.first?.speaker == "Ana Ruiz" && qs.first?.speakerMention == "Ruiz")
     }
 
+    /// A surname takes the full name that ends with it most often; on a tie the one that sorts
+    /// first; names compare as Strings do, so a decomposed "é" (e + U+0301) matches a precomposed
+    /// one, and a surname that only starts like a full name's last word is left alone.
+    @Test func surnameResolutionCountsTiesAndUnicode() throws {
+        let most = extractor.extract("Ana Ruiz met Luis Ruiz. Luis Ruiz spoke.\n\n“We are ready,” Ruiz said.")
+        #expect(most.first?.speaker == "Luis Ruiz")
+        let tie = extractor.extract("Luis Ruiz met Ana Ruiz.\n\n“We are ready,” Ruiz said.")
+        #expect(tie.first?.speaker == "Ana Ruiz")
+        let accents = extractor.extract("Minister José Ramírez arrived.\n\n“We are ready,” Rami\u{301}rez said.")
+        #expect(accents.first?.speaker == "José Ramírez")
+        let prefix = extractor.extract("Ana Ruizfeld arrived.\n\n“We are ready,” Ruiz said.")
+        #expect(prefix.first?.speaker == "Ruiz")
+    }
+
     @Test func organisationsAndMetonyms() throws {
         #expect(try one("The Kremlin said the talks were “productive and frank.”").speaker == "Kremlin")
         #expect(try one("The French defence ministry said the exercise was “routine and planned.”").speaker == "French defence ministry")
