@@ -188,6 +188,20 @@ public struct QuoteExtractor: Sendable {
 
         func tokenText(_ i: Int) -> String { text(Int(tokens[i].charStart), Int(tokens[i].charEnd)) }
 
+        /// `tokenText(i).lowercased().hasSuffix(suffix)` for an ASCII lower-case suffix. Read from
+        /// the code points when the suffix's and the one before it are ASCII: then each of the
+        /// last Characters is one code point. Otherwise through Strings, as the definition says.
+        func hasLowercasedSuffix(_ i: Int, _ suffix: StaticString) -> Bool {
+            let a = Int(tokens[i].charStart), b = Int(tokens[i].charEnd), n = suffix.utf8CodeUnitCount
+            guard b - a >= n else { return false }
+            if scalars[max(a, b - n - 1)..<b].allSatisfy({ $0 < 0x80 }) {
+                let p = suffix.utf8Start
+                for k in 0..<n where scalars[b - n + k] | 0x20 != UInt32(p[k]) { return false }
+                return true
+            }
+            return tokenText(i).lowercased().hasSuffix(suffix.description)
+        }
+
         /// The canonical name of the words among tokens `range`: their texts joined by single
         /// spaces, a one-letter word (an initial) followed by ".", and the middle initials of a
         /// name of three or more words left out ("Donald J. Trump" is "Donald Trump"). Built as
@@ -408,9 +422,10 @@ public struct QuoteExtractor: Sendable {
         let toks = a.tokens
         var out: [Mention] = []
         // Words the article also writes in lower case ("back", "early") are not names when they
-        // open a sentence.
-        var lowercaseWords = HashSet64(capacity: toks.count)
-        for t in toks where t.kind == .word && !t.flags.contains(.capitalized) && !t.flags.contains(.allCaps) { lowercaseWords.insert(t.hash) }
+        // open a sentence. Such one-word mentions are kept here (their index in `out`, their
+        // term hash) and checked after the walk, in one pass over the tokens for just these
+        // hashes: a set of every lower-case word cost ~20,000 instructions an article.
+        var sentenceOpeners: [(mention: Int, hash: UInt64)] = []
         var i = 0
         while i < toks.count {
             if a.inQuote[i] { i += 1; continue }
@@ -495,10 +510,10 @@ public struct QuoteExtractor: Sendable {
             let charStart = Int(toks[start].charStart)
             let charEnd = Int(toks[j - 1].charEnd)
             let opensSentence = start == 0 || a.sentence[start - 1] != a.sentence[start]
-            if opensSentence, j - start == 1, !titled {
-                let word = a.tokenText(start).lowercased()
+            let opener = opensSentence && j - start == 1 && !titled
+            if opener {
                 let nextIsStop = j < toks.count && toks[j].kind == .word && kindAt(a, j, limit: j + 1)?.0 == .stop
-                if lowercaseWords.contains(toks[start].hash) || word.hasSuffix("ing") || word.hasSuffix("ly") || nextIsStop { continue }
+                if a.hasLowercasedSuffix(start, "ing") || a.hasLowercasedSuffix(start, "ly") || nextIsStop { continue }
             }
             if nameStart >= j {
                 // Only a title ("President"): a role mention.
@@ -508,10 +523,29 @@ public struct QuoteExtractor: Sendable {
                 }
                 continue
             }
+            if opener { sentenceOpeners.append((out.count, toks[start].hash)) }
             // Middle initials do not name a different person: "Donald J. Trump" is "Donald Trump".
             out.append(Mention(tokStart: start, tokEnd: j, charStart: charStart, charEnd: charEnd, kind: isOrg ? .org : .name,
                                canonical: isOrg ? a.text(Int(toks[nameStart].charStart), charEnd) : a.name(of: nameStart..<j), titled: titled, sentence: a.sentence[start]))
         }
+        return Self.droppingLowercaseOpeners(out, sentenceOpeners, toks)
+    }
+
+    /// `mentions` without the sentence openers whose word the article also writes in lower case
+    /// (a word token neither capitalised nor all capitals, with the same term hash). One pass
+    /// over the tokens; a 64-bit filter on the hashes' top bits answers most tokens at once.
+    static func droppingLowercaseOpeners(_ mentions: [Mention], _ openers: [(mention: Int, hash: UInt64)], _ toks: [Token]) -> [Mention] {
+        guard !openers.isEmpty else { return mentions }
+        var filter: UInt64 = 0
+        for o in openers { filter |= 1 << (o.hash >> 58) }
+        var lowercase: [UInt64] = []
+        for t in toks where t.kind == .word && filter & (1 << (t.hash >> 58)) != 0
+            && !t.flags.contains(.capitalized) && !t.flags.contains(.allCaps) {
+            if openers.contains(where: { $0.hash == t.hash }), !lowercase.contains(t.hash) { lowercase.append(t.hash) }
+        }
+        guard !lowercase.isEmpty else { return mentions }
+        var out = mentions
+        for o in openers.reversed() where lowercase.contains(o.hash) { out.remove(at: o.mention) }
         return out
     }
 

@@ -86,6 +86,18 @@ import Testing
         #expect(prefix.first?.speaker == "Ruiz")
     }
 
+    /// A lone capitalised word opening a sentence is not a name when the article also writes it in
+    /// lower case (all capitals do not count), or when it ends in -ing or -ly.
+    @Test func sentenceOpenersThatAreNotNames() throws {
+        let quote = " said the plan was “a disaster for the whole region.”"
+        #expect(speakers("Wexford" + quote) == ["Wexford"])
+        #expect(speakers("Wexford" + quote + " The wexford fans agreed.") == [nil])
+        #expect(speakers("Wexford" + quote + " The WEXFORD fans agreed.") == ["Wexford"])
+        #expect(speakers("Canning" + quote) == [nil])
+        #expect(speakers("CANNING" + quote) == [nil])
+        #expect(speakers("Kelly" + quote) == [nil])
+    }
+
     @Test func organisationsAndMetonyms() throws {
         #expect(try one("The Kremlin said the talks were “productive and frank.”").speaker == "Kremlin")
         #expect(try one("The French defence ministry said the exercise was “routine and planned.”").speaker == "French defence ministry")
