@@ -81,7 +81,7 @@ public struct AttributionLexicon: Sendable {
             h = len == 0 ? t.hash : TermHash.combine(h, t.hash)
             len += 1
             // No entry starts with these tokens: no longer phrase can match either.
-            guard let slot = table.index.find(h) else { break }
+            guard let slot = table.find(h) else { break }
             if let k = table.values[slot] { best = (k, len) }
         }
         return best
@@ -97,20 +97,46 @@ public struct KeyedTable<Value: Sendable>: Sendable {
     let index: PhraseTable
     /// Indexed by `index`'s values; nil for a prefix-only key.
     let values: [Value?]
+    /// One bit per value of a key's top `filterBits` bits, set for every key (entries and
+    /// prefixes). The phrase table's own filter is 32 KB, sized for the scoring lexicons'
+    /// ~10^5 terms; asked once or twice for every token of an article, it missed L1 on most of
+    /// them. These tables hold ~10^3 keys, so 2 KB keeps false hits near 1 in 30.
+    let filter: [UInt64]
+    static var filterBits: UInt64 { 14 }
 
     /// Keys are stored in ascending order, so the layout is the same on every run.
     public init(_ pairs: [UInt64: Value], prefixes: Set<UInt64> = []) {
         let keys = Set(pairs.keys).union(prefixes).sorted()
         values = keys.map { pairs[$0] }
         index = PhraseTable(Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }))
+        var filter = [UInt64](repeating: 0, count: 1 << (Int(Self.filterBits) - 6))
+        for k in keys {
+            let f = Self.filterBit(k)
+            filter[f >> 6] |= 1 << UInt64(f & 63)
+        }
+        self.filter = filter
     }
 
-    /// False when no key (entry or phrase prefix) is `key`: the phrase table's filter bit.
+    /// The filter bit of `key` (0 is stored as 1 by the phrase table, so it is filtered as 1).
     @inline(__always)
-    func mayStart(_ key: UInt64) -> Bool { index.mayContain(key) }
+    static func filterBit(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key == 0 ? 1 : key) >> (64 - filterBits)) }
+
+    /// False when no key (entry or phrase prefix) is `key`.
+    @inline(__always)
+    func mayStart(_ key: UInt64) -> Bool {
+        let f = Self.filterBit(key)
+        return filter[f >> 6] & (1 << UInt64(f & 63)) != 0
+    }
+
+    /// The index of `key` in `values`, or nil when it is not a key.
+    @inline(__always)
+    func find(_ key: UInt64) -> Int? {
+        guard mayStart(key), let hit = index.probe(key) else { return nil }
+        return hit.value
+    }
 
     public subscript(key: UInt64) -> Value? {
-        index.find(key).flatMap { values[$0] }
+        find(key).flatMap { values[$0] }
     }
 
     public var count: Int { values.lazy.filter { $0 != nil }.count }
