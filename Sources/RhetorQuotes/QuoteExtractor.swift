@@ -357,8 +357,10 @@ public struct QuoteExtractor: Sendable {
     /// every paragraph break.
     func sentences(_ s: [UInt32], _ tokens: [Token], _ spans: [QuoteSpan]) -> [Int] {
         var out = [Int](repeating: 0, count: tokens.count)
-        var closeMarks = Set<Int>()
-        for sp in spans { if let c = sp.closeMark { closeMarks.insert(c) } }
+        // Closing marks in ascending order, passed in step with the tokens (a Set cost a
+        // hashed lookup at every sentence-ending candidate).
+        let closeMarks = spans.compactMap(\.closeMark).sorted()
+        var nextClose = 0
         var current = 0
         for i in tokens.indices {
             out[i] = current
@@ -376,12 +378,20 @@ public struct QuoteExtractor: Sendable {
             if (c == 0x2E && t.kind == .punct) || t.kind == .emphasis {
                 if i > 0, isAbbreviation(tokens[i - 1], s) { continue }
                 current += 1
-            } else if closeMarks.contains(Int(t.charStart)), i > 0 {
+            } else if i > 0, Self.advance(&nextClose, in: closeMarks, to: Int(t.charStart)) {
                 let p = s[Int(tokens[i - 1].charStart)]
                 if p == 0x2E || p == 0x21 || p == 0x3F { current += 1 }
             }
         }
         return out
+    }
+
+    /// Moves `cursor` past the values of the ascending `values` below `position` and tells
+    /// whether the next one is `position`. Asked with ascending positions, it answers
+    /// `values.contains(position)`.
+    static func advance(_ cursor: inout Int, in values: [Int], to position: Int) -> Bool {
+        while cursor < values.count, values[cursor] < position { cursor += 1 }
+        return cursor < values.count && values[cursor] == position
     }
 
     /// The term hash of ".", which abbreviations end with in the lexicon (made once: it was an
