@@ -54,10 +54,17 @@ public struct Tokenizer: @unchecked Sendable {
     /// - Complexity: O(n) in the number of bytes.
     public func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [Token]) {
         // About one token per five bytes of prose: sized so a typical text never regrows.
-        let buffer = TokenBuffer(capacity: bytes.count / 4 + 16)
-        tokenize(bytes, into: buffer)
-        tokens.removeAll(keepingCapacity: true)
-        tokens.append(contentsOf: buffer.tokens)
+        let capacity = bytes.count / 4 + 16
+        // The scanner writes straight into the array's storage (a copy from a buffer cost ~15 %
+        // of tokenizing an article); a text with more tokens than that regrows into the
+        // buffer's own memory and is copied from there.
+        var regrown: TokenBuffer?
+        tokens = [Token](unsafeUninitializedCapacity: capacity) { storage, count in
+            let buffer = TokenBuffer(borrowing: storage.baseAddress!, capacity: capacity)
+            tokenize(bytes, into: buffer)
+            if buffer.ownsTokens { regrown = buffer; count = 0 } else { count = buffer.count }
+        }
+        if let regrown { tokens = Array(regrown.tokens) }
     }
 
     /// Tokenizes bytes into a reusable buffer (emptied first): the hot path, with no allocation
@@ -101,6 +108,9 @@ public final class TokenBuffer {
     @exclusivity(unchecked) @usableFromInline var capacity: Int
     /// The number of tokens of the last statement.
     @exclusivity(unchecked) public internal(set) var count = 0
+    /// False while `base` is storage lent by the caller (`init(borrowing:capacity:)`), which
+    /// the buffer never frees; growing moves the tokens into memory of its own.
+    @exclusivity(unchecked) public private(set) var ownsTokens = true
 
     public init(capacity: Int = 256) {
         self.capacity = max(16, capacity)
@@ -108,8 +118,18 @@ public final class TokenBuffer {
         loweredBase = .allocate(capacity: self.capacity)
     }
 
+    /// A buffer whose tokens are written to `storage` (room for `capacity` tokens, at least
+    /// 16), which must outlive it.
+    public init(borrowing storage: UnsafeMutablePointer<Token>, capacity: Int) {
+        precondition(capacity >= 16, "a borrowed token buffer holds at least 16 tokens")
+        self.capacity = capacity
+        base = storage
+        ownsTokens = false
+        loweredBase = .allocate(capacity: capacity)
+    }
+
     deinit {
-        base.deallocate()
+        if ownsTokens { base.deallocate() }
         loweredBase.deallocate()
     }
 
@@ -124,8 +144,9 @@ public final class TokenBuffer {
         let newCapacity = max(capacity * 2, minimum)
         let bigger = UnsafeMutablePointer<Token>.allocate(capacity: newCapacity)
         bigger.moveInitialize(from: base, count: kept)
-        base.deallocate()
+        if ownsTokens { base.deallocate() }
         base = bigger
+        ownsTokens = true
         let biggerLowered = UnsafeMutablePointer<LoweredBytes>.allocate(capacity: newCapacity)
         biggerLowered.moveInitialize(from: loweredBase, count: kept)
         loweredBase.deallocate()

@@ -176,6 +176,26 @@ func texts(_ s: String) -> [String] {
         #expect(Array(buffer.tokens) == Tokenizer().tokenize("A short one."))
     }
 
+    /// `tokenize` into an array writes into the array's storage, sized at a token per four
+    /// bytes; texts denser in tokens (one a byte, "a,a,…") regrow into the buffer's own memory.
+    /// Both give the tokens an owned, large enough buffer gives.
+    @Test func arraysMatchAnOwnedBufferWhenTheyRegrow() {
+        for text in ["a,", "a, ", "Word, 12 ‘ok’ don't! "].flatMap({ unit in [1, 7, 60, 500].map { String(repeating: unit, count: $0) } }) {
+            var copy = text
+            let owned = TokenBuffer(capacity: text.utf8.count + 16)
+            copy.withUTF8 { Tokenizer().tokenize($0, into: owned) }
+            #expect(Tokenizer().tokenize(text) == Array(owned.tokens), "\(text.prefix(20)) × \(text.utf8.count)")
+        }
+        var storage = [Token](repeating: Tokenizer().tokenize("x")[0], count: 16)
+        storage.withUnsafeMutableBufferPointer { lent in
+            let borrowed = TokenBuffer(borrowing: lent.baseAddress!, capacity: 16)
+            var text = String(repeating: "a,", count: 40)
+            text.withUTF8 { Tokenizer().tokenize($0, into: borrowed) }
+            #expect(borrowed.ownsTokens && borrowed.count == 80)
+            #expect(Array(borrowed.tokens) == Tokenizer().tokenize(text))
+        }
+    }
+
     /// The lowered bytes the plain-word path leaves beside a token are exactly the token's
     /// bytes with A-Z lower-cased, zero-padded to 16 (the walk keys its word cache on them in
     /// place of reading the word again); tokens the general rules make carry none.
