@@ -34,6 +34,9 @@ public struct AttributionLexicon: Sendable {
     public let cueMaxTokens: Int
     public let words: KeyedTable<SpeakerWordKind>
     public let wordMaxTokens: Int
+    /// The first tokens' hashes of the `speakers` entries that are pronouns or role nouns: a
+    /// token that is none of them opens no pronoun or role mention.
+    public let pronounStarts: [UInt64]
     public let files: [String: (version: String, sha256: String)]
 
     public static let fileNames = ["speech-cues.tsv", "speakers.tsv"]
@@ -50,6 +53,12 @@ public struct AttributionLexicon: Sendable {
         self.words = words
         cueMaxTokens = cueMax
         wordMaxTokens = wordMax
+        let kindColumn = try speakerFile.column("kind")
+        let pronounKinds: Set<SpeakerWordKind> = [.pronounPerson, .pronounFirst, .pronounGroup, .pronounRole]
+        pronounStarts = speakerFile.rows.compactMap { row in
+            guard let kind = SpeakerWordKind(rawValue: speakerFile.field(row, kindColumn)), pronounKinds.contains(kind) else { return nil }
+            return speakerFile.termTokens(of: row).first
+        }
         files = [cueFile.name: (cueFile.version, cueFile.sha256), speakerFile.name: (speakerFile.version, speakerFile.sha256)]
     }
 

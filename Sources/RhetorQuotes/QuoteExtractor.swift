@@ -51,8 +51,14 @@ public struct QuoteExtractor: Sendable {
     /// Term hashes of lower-case words that may stand inside a name ("de", "van", "of").
     let connectorHashes = HashSet64(["de", "van", "von", "bin", "al", "da", "del", "la", "le", "di", "du", "der", "den", "of"].map { TermHash.term($0) })
 
+    /// The hashes of words that may open a pronoun or role mention or an organisation phrase:
+    /// `lexicon.pronounStarts` and the determiners. Most words are none of these, and one probe
+    /// here spares them both lookups (each cost more than this one).
+    let mentionOpenerHashes: HashSet64
+
     public init(lexicon: AttributionLexicon, aliases: [String: String] = [:]) {
         self.lexicon = lexicon
+        mentionOpenerHashes = HashSet64(lexicon.pronounStarts + determinerHashes.members)
         self.aliases = Dictionary(aliases.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -440,8 +446,9 @@ public struct QuoteExtractor: Sendable {
         while i < toks.count {
             if a.inQuote[i] { i += 1; continue }
             let t = toks[i]
+            let mayOpen = mentionOpenerHashes.contains(t.hash)
             // Pronouns and role nouns ("he", "the minister").
-            if let (k, len) = kindAt(a, i, limit: toks.count), let kind = Self.pronounMention(k) {
+            if mayOpen, let (k, len) = kindAt(a, i, limit: toks.count), let kind = Self.pronounMention(k) {
                 let role = kind == .role ? a.tokenText(i + len - 1).lowercased() : ""
                 // "The president" followed by a name is a titled name, handled below.
                 if !(kind == .role && i + len < toks.count && isCapitalized(toks[i + len])) {
@@ -452,7 +459,7 @@ public struct QuoteExtractor: Sendable {
                 }
             }
             // Organisation phrases: determiner + up to four words + an organisation head noun.
-            if t.kind == .word, determinerHashes.contains(t.hash) {
+            if mayOpen, t.kind == .word, determinerHashes.contains(t.hash) {
                 var j = i + 1
                 var found: Int?
                 while j < min(toks.count, i + 6), toks[j].kind == .word, !a.inQuote[j], a.sentence[j] == a.sentence[i] {

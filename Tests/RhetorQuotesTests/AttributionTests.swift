@@ -67,6 +67,12 @@ import Testing
         #expect(qs.first?.speakerMention == "She")
     }
 
+    /// A role noun ("the minister") names the last titled person whose mention holds it.
+    @Test func roleNounsResolveToTheTitledPerson() throws {
+        let qs = extractor.extract("Minister Ana Ruiz arrived on Monday.\n\nThe minister said the plan was “a disaster for the whole region.”")
+        #expect(qs.first?.speaker == "Ana Ruiz" && qs.first?.speakerMention == "The minister")
+    }
+
     @Test func surnameTakesTheFullNameAndTitlesAreStripped() throws {
         let qs = extractor.extract("President Ana Ruiz arrived late.\n\n“We are ready,” Ruiz said.")
         #expect(qs.first?.speaker == "Ana Ruiz" && qs.first?.speakerMention == "Ruiz")
