@@ -293,7 +293,11 @@ public struct QuoteExtractor: Sendable {
             if s.openMark <= hi { for k in s.openMark...hi { inQuoteChar[k] = true } }
         }
         let tokens = Tokenizer().tokenize(text)
-        let inQuote = tokens.map { inQuoteChar[Int($0.charStart)] }
+        // Written in place: `map` appended with a capacity test per token.
+        let inQuote = [Bool](unsafeUninitializedCapacity: tokens.count) { out, n in
+            for (k, t) in tokens.enumerated() { out[k] = inQuoteChar[Int(t.charStart)] }
+            n = tokens.count
+        }
         var article = Article(scalars: scalars, tokens: tokens, inQuote: inQuote, sentence: sentences(scalars, tokens, spans))
         article.indexSentences()
         article.setMentions(mentions(article))
