@@ -217,8 +217,13 @@ public struct QuoteExtractor: Sendable {
             var room = 0
             for t in range where tokens[t].kind != .punct {
                 words += 1
-                // A space, the word's code points at four bytes each at most, and a full stop.
-                room += 2 + 4 * Int(tokens[t].charEnd - tokens[t].charStart)
+                // A space, the word's UTF-8 length, and a full stop. Counted exactly (not at four
+                // bytes a code point): a name of up to 15 bytes is then a small String, with no
+                // allocation.
+                room += 2
+                for c in scalars[clamped(Int(tokens[t].charStart), Int(tokens[t].charEnd))] {
+                    room += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4
+                }
             }
             // Written straight into the String's storage: building an array first and decoding
             // it cost a second allocation and copy per name.
