@@ -170,6 +170,67 @@ public enum ByteScan {
     @inlinable @inline(__always)
     static func isJSONStringStop(_ b: UInt8) -> Bool { b == 0x22 || b == 0x5C || b < 0x20 }
 
+    /// Copies `bytes[from..<stop]` to `out`, where `stop` is `jsonStringStop(in: bytes, from:)`,
+    /// and returns `stop`: one pass that finds the run's end and copies it, in place of a scan
+    /// and a `memmove` call per run (JSON text breaks a run at every `\n` escape). `out` needs
+    /// room for `bytes.count - from` bytes: the SIMD kernel stores whole 16-byte blocks, which
+    /// may pass the run's end (those bytes are scratch) but never the input's.
+    ///
+    ///     i = from
+    ///     while i + 16 <= n:
+    ///         v = load16(i); store16(out + i - from, v)
+    ///         m = (v .== 0x22) .| (v .== 0x5C) .| (v .< 0x20)
+    ///         if anyLane(m): return i + firstLane(m)
+    ///         i += 16
+    ///     scalar copy from i up to the stop
+    @inlinable
+    public static func copyJSONStringRun(in bytes: UnsafeBufferPointer<UInt8>, from: Int, to out: UnsafeMutablePointer<UInt8>,
+                                         scalar: Bool = forceScalar) -> Int {
+        scalar ? copyJSONStringRunScalar(in: bytes, from: from, to: out) : copyJSONStringRunSIMD(in: bytes, from: from, to: out)
+    }
+
+    @inlinable
+    public static func copyJSONStringRunSIMD(in bytes: UnsafeBufferPointer<UInt8>, from: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let n = bytes.count
+        guard let base = bytes.baseAddress, from < n else { return n }
+        let quote = SIMD16<UInt8>(repeating: 0x22)
+        let backslash = SIMD16<UInt8>(repeating: 0x5C)
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        var i = max(0, from)
+        let raw = UnsafeRawPointer(base)
+        let rawOut = UnsafeMutableRawPointer(out) - i
+        while i + 16 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            rawOut.storeBytes(of: v, toByteOffset: i, as: SIMD16<UInt8>.self)
+            let hits = (v .== quote) .| (v .== backslash) .| (v .< space)
+            if anyLane(hits) { return i + firstLane(hits) }
+            i += 16
+        }
+        while i < n {
+            let b = base[i]
+            if isJSONStringStop(b) { return i }
+            rawOut.storeBytes(of: b, toByteOffset: i, as: UInt8.self)
+            i += 1
+        }
+        return n
+    }
+
+    /// The scalar twin of `copyJSONStringRunSIMD` (it writes the run's bytes only).
+    @inlinable
+    public static func copyJSONStringRunScalar(in bytes: UnsafeBufferPointer<UInt8>, from: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let n = bytes.count
+        var i = max(0, from)
+        var o = out
+        while i < n {
+            let b = bytes[i]
+            if isJSONStringStop(b) { return i }
+            o.pointee = b
+            o += 1
+            i += 1
+        }
+        return n
+    }
+
     // MARK: - quoteMarkCandidate
 
     /// The first index `>= from` holding a byte that may start a quote mark: `"` (0x22), `'`

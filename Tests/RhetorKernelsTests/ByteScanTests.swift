@@ -194,6 +194,37 @@ import Testing
                          oracle: naiveJSONStop)
     }
 
+    /// `copyJSONStringRun` as a stop kernel that also checks what it copied: the run's bytes,
+    /// into a buffer of exactly the room it may use (`bytes.count - from`), filled with a
+    /// marker so a short or stray copy shows.
+    func copyKernel(_ copy: @escaping (UnsafeBufferPointer<UInt8>, Int, UnsafeMutablePointer<UInt8>) -> Int) -> StopKernel {
+        { bytes, from in
+            let room = max(0, bytes.count - max(0, from))
+            let out = UnsafeMutablePointer<UInt8>.allocate(capacity: room + 1)
+            defer { out.deallocate() }
+            out.initialize(repeating: 0xEE, count: room + 1)
+            let stop = copy(bytes, from, out)
+            let start = min(max(0, from), bytes.count)
+            #expect(Array(UnsafeBufferPointer(start: out, count: max(0, stop - start))) == Array(bytes[start..<max(start, stop)]))
+            #expect(out[room] == 0xEE, "wrote past its room")
+            return stop
+        }
+    }
+
+    @Test func copyJSONStringRunEveryAlignment() {
+        checkEveryAlignment(stops: [0x22, 0x5C, 0x00, 0x0A, 0x1F], fillers: [0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xFF],
+                            simd: copyKernel { ByteScan.copyJSONStringRunSIMD(in: $0, from: $1, to: $2) },
+                            scalar: copyKernel { ByteScan.copyJSONStringRunScalar(in: $0, from: $1, to: $2) },
+                            oracle: naiveJSONStop)
+    }
+
+    @Test func copyJSONStringRunRandomBytes() {
+        checkRandomBytes(typical: 0x23...0x5B, rareOneIn: 10,
+                         simd: copyKernel { ByteScan.copyJSONStringRunSIMD(in: $0, from: $1, to: $2) },
+                         scalar: copyKernel { ByteScan.copyJSONStringRunScalar(in: $0, from: $1, to: $2) },
+                         oracle: naiveJSONStop)
+    }
+
     func naiveQuoteRunEnd(_ b: [UInt8], _ from: Int) -> Int {
         var i = max(0, from)
         while i < b.count { if b[i] == 0x0A || b[i] == 0x22 || b[i] == 0x27 || b[i] >= 0x80 { return i }; i += 1 }

@@ -228,14 +228,16 @@ public struct JSONLineScanner: Sendable {
                 i = stop + 1
                 return
             }
+            // Room for the rest of the line: unescaping never lengthens it, and
+            // `copyJSONStringRun` from input position p writes below `bytes.count - p` bytes on.
             let out = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count - i)
             defer { out.deallocate() }
             var n = 0
+            if stop > i {
+                (out + n).update(from: bytes.baseAddress! + i, count: stop - i)
+                n += stop - i
+            }
             while true {
-                if stop > i {
-                    (out + n).update(from: bytes.baseAddress! + i, count: stop - i)
-                    n += stop - i
-                }
                 i = stop
                 guard i < bytes.count else { throw fail("unterminated string") }
                 let b = bytes[i]
@@ -276,7 +278,9 @@ public struct JSONLineScanner: Sendable {
                     i -= 2
                     throw fail("unknown escape")
                 }
-                stop = ByteScan.jsonStringStop(in: bytes, from: i, scalar: scalarKernels)
+                // The next run found and copied in one pass.
+                stop = ByteScan.copyJSONStringRun(in: bytes, from: i, to: out + n, scalar: scalarKernels)
+                n += stop - i
             }
             arena.append(contentsOf: UnsafeBufferPointer(start: out, count: n))
         }
