@@ -584,6 +584,7 @@ public struct QuoteExtractor: Sendable {
     /// found by a scan rather than in dictionaries (which cost ~2,000 instructions a mention).
     func resolvePersons(_ a: inout Article) {
         var names: [NameKey] = []
+        names.reserveCapacity(a.mentions.count)
         for i in a.mentions.indices where a.mentions[i].kind == .name {
             names.append(NameKey(mention: i, canonical: a.mentions[i].canonical))
         }
