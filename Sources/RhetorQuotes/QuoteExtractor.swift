@@ -384,6 +384,9 @@ public struct QuoteExtractor: Sendable {
             var paragraph = false
             for k in Int(t.charEnd)..<Int(nxt.charStart) where s[k] == 0x0A { paragraph = true; break }
             if paragraph { current += 1; continue }
+            // Only a full stop, an emphasis run or a closing mark ends a sentence; a word or a
+            // number (most tokens) never starts with one.
+            if t.kind == .word || t.kind == .number { continue }
             let c = s[Int(t.charStart)]
             let nextStartsSentence: Bool = {
                 let f = s[Int(nxt.charStart)]
