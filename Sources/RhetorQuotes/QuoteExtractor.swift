@@ -74,11 +74,27 @@ public struct QuoteExtractor: Sendable {
         var charStart: Int
         var charEnd: Int
         var kind: MentionKind
-        /// Name tokens after titles and modifiers (names and orgs); the role word for roles.
-        var canonical: String
+        /// Where the canonical name comes from: name tokens after titles and modifiers (names
+        /// and orgs), the role word for roles. Made into a String by `Article.canonical(_:)`
+        /// only when asked for.
+        var name: NameSource
         var titled: Bool
         var sentence: Int
         var isPerson = false
+    }
+
+    /// Where a mention's canonical name comes from. Most mentions never name a quote's speaker,
+    /// and a String per mention cost an allocation, its hashing and a release per element when
+    /// the article's arrays were freed; these cases hold offsets only.
+    enum NameSource: Equatable {
+        /// `Article.name(of:)` of these tokens.
+        case words(Range<Int>)
+        /// The text of these code points.
+        case text(Int, Int)
+        /// A token's text, lower-cased (a role word).
+        case lowercasedToken(Int)
+        /// No name (pronouns).
+        case none
     }
 
     struct Cue {
@@ -86,7 +102,9 @@ public struct QuoteExtractor: Sendable {
         var tokEnd: Int
         var kind: CueKind
         var participle: Bool
-        var text: String
+        /// Code points of the cue's text (`Article.text(_:_:)` makes it).
+        var charStart: Int
+        var charEnd: Int
     }
 
     /// Everything about one article needed to attribute its quotes.
@@ -117,10 +135,23 @@ public struct QuoteExtractor: Sendable {
         }
 
         /// Changes a mention's name fields (never its sentence, so the index stays valid).
-        mutating func rename(_ i: Int, canonical: String? = nil, isPerson: Bool) {
-            if let canonical { mentions[i].canonical = canonical }
+        mutating func rename(_ i: Int, name: NameSource? = nil, isPerson: Bool) {
+            if let name { mentions[i].name = name }
             mentions[i].isPerson = isPerson
         }
+
+        /// A mention's canonical name.
+        func canonical(_ m: Mention) -> String {
+            switch m.name {
+            case .words(let range): name(of: range)
+            case .text(let a, let b): text(a, b)
+            case .lowercasedToken(let t): tokenText(t).lowercased()
+            case .none: ""
+            }
+        }
+
+        /// A cue's text.
+        func text(of cue: Cue) -> String { text(cue.charStart, cue.charEnd) }
 
         mutating func indexSentences() {
             let count = (sentence.max() ?? -1) + 1
@@ -198,14 +229,19 @@ public struct QuoteExtractor: Sendable {
         /// the code points when the suffix's and the one before it are ASCII: then each of the
         /// last Characters is one code point. Otherwise through Strings, as the definition says.
         func hasLowercasedSuffix(_ i: Int, _ suffix: StaticString) -> Bool {
-            let a = Int(tokens[i].charStart), b = Int(tokens[i].charEnd), n = suffix.utf8CodeUnitCount
-            guard b - a >= n else { return false }
+            hasLowercasedSuffix(Int(tokens[i].charStart), Int(tokens[i].charEnd), suffix)
+        }
+
+        /// `text(a, b).lowercased().hasSuffix(suffix)`, read the same way.
+        func hasLowercasedSuffix(_ a: Int, _ b: Int, _ suffix: StaticString) -> Bool {
+            let n = suffix.utf8CodeUnitCount
+            guard b - a >= n, a >= 0, b <= scalars.count else { return text(a, b).lowercased().hasSuffix(suffix.description) }
             if scalars[max(a, b - n - 1)..<b].allSatisfy({ $0 < 0x80 }) {
                 let p = suffix.utf8Start
                 for k in 0..<n where scalars[b - n + k] | 0x20 != UInt32(p[k]) { return false }
                 return true
             }
-            return tokenText(i).lowercased().hasSuffix(suffix.description)
+            return text(a, b).lowercased().hasSuffix(suffix.description)
         }
 
         /// The canonical name of the words among tokens `range`: their texts joined by single
@@ -213,10 +249,18 @@ public struct QuoteExtractor: Sendable {
         /// name of three or more words left out ("Donald J. Trump" is "Donald Trump"). Built as
         /// UTF-8 in one buffer: this runs for every name run of every article.
         func name(of range: Range<Int>) -> String {
-            var words = 0
+            let room = nameRoom(of: range)
+            // Written straight into the String's storage: building an array first and decoding
+            // it cost a second allocation and copy per name.
+            return String(unsafeUninitializedCapacity: room) { out in
+                range.isEmpty ? 0 : writeName(of: range, to: out.baseAddress!)
+            }
+        }
+
+        /// An upper bound of the UTF-8 length of `name(of: range)`: exact for valid text.
+        func nameRoom(of range: Range<Int>) -> Int {
             var room = 0
             for t in range where tokens[t].kind != .punct {
-                words += 1
                 // A space, the word's UTF-8 length, and a full stop. Counted exactly (not at four
                 // bytes a code point): a name of up to 15 bytes is then a small String, with no
                 // allocation.
@@ -225,22 +269,26 @@ public struct QuoteExtractor: Sendable {
                     room += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4
                 }
             }
-            // Written straight into the String's storage: building an array first and decoding
-            // it cost a second allocation and copy per name.
-            return String(unsafeUninitializedCapacity: room) { out in
-                var n = 0
-                var k = 0
-                for t in range where tokens[t].kind != .punct {
-                    let a = Int(tokens[t].charStart), b = Int(tokens[t].charEnd)
-                    let initial = b - a == 1
-                    defer { k += 1 }
-                    if words >= 3, initial, k != 0, k != words - 1 { continue }
-                    if n > 0 { out[n] = 0x20; n += 1 }
-                    n += writeText(a, b, to: out.baseAddress! + n)
-                    if initial { out[n] = 0x2E; n += 1 }
-                }
-                return n
+            return room
+        }
+
+        /// Writes the UTF-8 of `name(of: range)` to `p` (room for `nameRoom(of: range)` bytes)
+        /// and returns its length.
+        func writeName(of range: Range<Int>, to p: UnsafeMutablePointer<UInt8>) -> Int {
+            var words = 0
+            for t in range where tokens[t].kind != .punct { words += 1 }
+            var n = 0
+            var k = 0
+            for t in range where tokens[t].kind != .punct {
+                let a = Int(tokens[t].charStart), b = Int(tokens[t].charEnd)
+                let initial = b - a == 1
+                defer { k += 1 }
+                if words >= 3, initial, k != 0, k != words - 1 { continue }
+                if n > 0 { p[n] = 0x20; n += 1 }
+                n += writeText(a, b, to: p + n)
+                if initial { p[n] = 0x2E; n += 1 }
             }
+            return n
         }
 
         /// Writes the UTF-8 of code points `a..<b` (clamped to the article; values that are not
@@ -461,11 +509,11 @@ public struct QuoteExtractor: Sendable {
             let mayOpen = mentionOpenerHashes.contains(t.hash)
             // Pronouns and role nouns ("he", "the minister").
             if mayOpen, let (k, len) = kindAt(a, i, limit: toks.count), let kind = Self.pronounMention(k) {
-                let role = kind == .role ? a.tokenText(i + len - 1).lowercased() : ""
+                let role: NameSource = kind == .role ? .lowercasedToken(i + len - 1) : .none
                 // "The president" followed by a name is a titled name, handled below.
                 if !(kind == .role && i + len < toks.count && isCapitalized(toks[i + len])) {
                     out.append(Mention(tokStart: i, tokEnd: i + len, charStart: Int(t.charStart), charEnd: Int(toks[i + len - 1].charEnd),
-                                       kind: kind, canonical: role, titled: false, sentence: a.sentence[i]))
+                                       kind: kind, name: role, titled: false, sentence: a.sentence[i]))
                     i += len
                     continue
                 }
@@ -486,9 +534,9 @@ public struct QuoteExtractor: Sendable {
                     let start = i + 1
                     // A capitalised phrase ending in a head noun is handled as a name run below.
                     if !isCapitalized(toks[start]) || !isCapitalized(toks[end - 1]) {
-                        let canonical = a.text(Int(toks[start].charStart), Int(toks[end - 1].charEnd))
                         out.append(Mention(tokStart: start, tokEnd: end, charStart: Int(toks[start].charStart), charEnd: Int(toks[end - 1].charEnd),
-                                           kind: .org, canonical: canonical, titled: false, sentence: a.sentence[start]))
+                                           kind: .org, name: .text(Int(toks[start].charStart), Int(toks[end - 1].charEnd)), titled: false,
+                                           sentence: a.sentence[start]))
                         i = end
                         continue
                     }
@@ -548,14 +596,14 @@ public struct QuoteExtractor: Sendable {
                 // Only a title ("President"): a role mention.
                 if titled {
                     out.append(Mention(tokStart: start, tokEnd: j, charStart: charStart, charEnd: charEnd, kind: .role,
-                                       canonical: a.tokenText(j - 1).lowercased(), titled: true, sentence: a.sentence[start]))
+                                       name: .lowercasedToken(j - 1), titled: true, sentence: a.sentence[start]))
                 }
                 continue
             }
             if opener { sentenceOpeners.append((out.count, toks[start].hash)) }
             // Middle initials do not name a different person: "Donald J. Trump" is "Donald Trump".
             out.append(Mention(tokStart: start, tokEnd: j, charStart: charStart, charEnd: charEnd, kind: isOrg ? .org : .name,
-                               canonical: isOrg ? a.text(Int(toks[nameStart].charStart), charEnd) : a.name(of: nameStart..<j), titled: titled, sentence: a.sentence[start]))
+                               name: isOrg ? .text(Int(toks[nameStart].charStart), charEnd) : .words(nameStart..<j), titled: titled, sentence: a.sentence[start]))
         }
         return Self.droppingLowercaseOpeners(out, sentenceOpeners, toks)
     }
@@ -583,109 +631,113 @@ public struct QuoteExtractor: Sendable {
     /// A single-word name takes the full name that most often has it as its last word (on a tie,
     /// the one that sorts first). Names are compared as `String`s compare (Unicode canonical
     /// equivalence); when both are ASCII, a byte hash and the bytes answer the same question
-    /// without Swift's string hashing. An article has a few dozen name mentions, so candidates are
-    /// found by a scan rather than in dictionaries (which cost ~2,000 instructions a mention).
+    /// without making Strings. An article has a few dozen name mentions, so candidates are found
+    /// by a scan rather than in dictionaries (which cost ~2,000 instructions a mention).
     func resolvePersons(_ a: inout Article) {
+        // Every name's UTF-8 in one buffer (canonical names are made as Strings only for
+        // speakers), and its key.
+        var room = 0
+        for m in a.mentions where m.kind == .name {
+            if case .words(let range) = m.name { room += a.nameRoom(of: range) }
+        }
+        // One spare byte: the buffer always has an address, even with no names.
+        var bytes = [UInt8](repeating: 0, count: room + 1)
         var names: [NameKey] = []
         names.reserveCapacity(a.mentions.count)
-        for i in a.mentions.indices where a.mentions[i].kind == .name {
-            names.append(NameKey(mention: i, canonical: a.mentions[i].canonical))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            var used = 0
+            for i in a.mentions.indices where a.mentions[i].kind == .name {
+                guard case .words(let range) = a.mentions[i].name else { continue }
+                let n = a.writeName(of: range, to: buffer.baseAddress! + used)
+                names.append(NameKey(mention: i, bytes: UnsafeBufferPointer(rebasing: buffer[used..<(used + n)]), at: used))
+                used += n
+            }
         }
-        // Keys hold no strings, so the scans below copy no references.
         let multiWord = names.filter { !$0.isSingleWord }
         var tally: [(full: Int, count: Int)] = []  // an index into `multiWord`, how often
-        for name in names {
-            guard name.isSingleWord else {
-                a.rename(name.mention, isPerson: true)
-                continue
-            }
-            // Full names whose last word is this name, with how often each occurs.
-            tally.removeAll(keepingCapacity: true)
-            for f in multiWord.indices where NameKey.lastWord(of: multiWord[f], equals: name, in: a.mentions) {
-                if let k = tally.firstIndex(where: { NameKey.full(multiWord[$0.full], equals: multiWord[f], in: a.mentions) }) {
-                    tally[k].count += 1
-                } else {
-                    tally.append((f, 1))
+        bytes.withUnsafeBufferPointer { bytes in
+            for name in names {
+                guard name.isSingleWord else {
+                    a.rename(name.mention, isPerson: true)
+                    continue
                 }
-            }
-            let best = tally.max { x, y in
-                x.count != y.count ? x.count < y.count
-                    : a.mentions[multiWord[x.full].mention].canonical > a.mentions[multiWord[y.full].mention].canonical
-            }
-            if let best {
-                a.rename(name.mention, canonical: a.mentions[multiWord[best.full].mention].canonical, isPerson: true)
-            } else {
-                a.rename(name.mention, isPerson: a.mentions[name.mention].titled)
+                // Full names whose last word is this name, with how often each occurs.
+                tally.removeAll(keepingCapacity: true)
+                for f in multiWord.indices where NameKey.lastWord(of: multiWord[f], equals: name, in: bytes) {
+                    if let k = tally.firstIndex(where: { NameKey.full(multiWord[$0.full], equals: multiWord[f], in: bytes) }) {
+                        tally[k].count += 1
+                    } else {
+                        tally.append((f, 1))
+                    }
+                }
+                let best = tally.max { x, y in
+                    x.count != y.count ? x.count < y.count : multiWord[x.full].string(in: bytes) > multiWord[y.full].string(in: bytes)
+                }
+                if let best {
+                    a.rename(name.mention, name: a.mentions[multiWord[best.full].mention].name, isPerson: true)
+                } else {
+                    a.rename(name.mention, isPerson: a.mentions[name.mention].titled)
+                }
             }
         }
     }
 
-    /// What `resolvePersons` compares of a name mention's canonical name: where its last word
-    /// starts (canonical names separate words by single spaces), whether it is ASCII, and FNV-1a
-    /// hashes of its bytes and of its last word's bytes.
+    /// What `resolvePersons` compares of a name mention's canonical name: where its UTF-8 lies in
+    /// the names' buffer, where its last word starts (canonical names separate words by single
+    /// spaces), whether it is ASCII, and FNV-1a hashes of its bytes and of its last word's bytes.
     struct NameKey {
         let mention: Int
-        let utf8Count: Int
-        /// UTF-8 offset of the last word (0: a single word).
+        /// The name's bytes: `bytes[start..<end]` of the names' buffer.
+        let start: Int
+        let end: Int
+        /// Buffer offset of the last word (`start`: a single word).
         let lastWordStart: Int
         let isASCII: Bool
         let fullHash: UInt64
         let lastWordHash: UInt64
 
-        init(mention: Int, canonical: String) {
+        /// The key of a name whose UTF-8 is `name`, found at offset `at` of the names' buffer.
+        init(mention: Int, bytes name: UnsafeBufferPointer<UInt8>, at: Int) {
             self.mention = mention
             var last = 0
             var high: UInt8 = 0
             var full = TermHash.fnvOffset
             var word = TermHash.fnvOffset
-            var count = 0
-            // Native strings are contiguous; any other (bridged) string is hashed byte by byte.
-            func add(_ byte: UInt8) {
+            for (k, byte) in name.enumerated() {
                 high |= byte
                 full = (full ^ UInt64(byte)) &* TermHash.fnvPrime
                 if byte == 0x20 {
-                    last = count + 1
+                    last = k + 1
                     word = TermHash.fnvOffset
                 } else {
                     word = (word ^ UInt64(byte)) &* TermHash.fnvPrime
                 }
-                count += 1
             }
-            if canonical.utf8.withContiguousStorageIfAvailable({ (bytes: UnsafeBufferPointer<UInt8>) -> Void in for byte in bytes { add(byte) } }) == nil {
-                for byte in canonical.utf8 { add(byte) }
-            }
-            (utf8Count, lastWordStart, isASCII, fullHash, lastWordHash) = (count, last, high < 0x80, full, word)
+            (start, end, lastWordStart, isASCII, fullHash, lastWordHash) = (at, at + name.count, at + last, high < 0x80, full, word)
         }
 
-        var isSingleWord: Bool { lastWordStart == 0 }
+        var isSingleWord: Bool { lastWordStart == start }
+
+        /// The name as a String (made only to compare non-ASCII names, or to break a tie).
+        func string(in bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes[start..<end], as: UTF8.self) }
 
         /// True when the last word of `full`'s name equals `single`'s name as Strings compare
         /// (Unicode canonical equivalence); for two ASCII names, by hash and bytes.
-        static func lastWord(of full: NameKey, equals single: NameKey, in mentions: [Mention]) -> Bool {
-            let ascii = full.isASCII && single.isASCII
-            if ascii, full.lastWordHash != single.fullHash || full.utf8Count - full.lastWordStart != single.utf8Count { return false }
-            let fullName = mentions[full.mention].canonical, singleName = mentions[single.mention].canonical
-            let last = fullName[fullName.utf8.index(fullName.startIndex, offsetBy: full.lastWordStart)...]
-            return ascii ? sameBytes(last.utf8, singleName.utf8) : last == Substring(singleName)
+        static func lastWord(of full: NameKey, equals single: NameKey, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            if full.isASCII, single.isASCII {
+                return full.lastWordHash == single.fullHash && full.end - full.lastWordStart == single.end - single.start
+                    && memcmp(bytes.baseAddress! + full.lastWordStart, bytes.baseAddress! + single.start, single.end - single.start) == 0
+            }
+            return String(decoding: bytes[full.lastWordStart..<full.end], as: UTF8.self) == single.string(in: bytes)
         }
 
         /// True when the two names are equal as Strings compare; for two ASCII names, by hash and bytes.
-        static func full(_ x: NameKey, equals y: NameKey, in mentions: [Mention]) -> Bool {
-            let ascii = x.isASCII && y.isASCII
-            if ascii, x.fullHash != y.fullHash || x.utf8Count != y.utf8Count { return false }
-            let xName = mentions[x.mention].canonical, yName = mentions[y.mention].canonical
-            return ascii ? sameBytes(xName.utf8[...], yName.utf8) : xName == yName
-        }
-
-        /// True when the two byte sequences are equal: `memcmp` on contiguous storage (native
-        /// strings), else element by element (the generic comparison cost ~800 instructions).
-        static func sameBytes(_ x: Substring.UTF8View, _ y: String.UTF8View) -> Bool {
-            let contiguous = x.withContiguousStorageIfAvailable { xb in
-                y.withContiguousStorageIfAvailable { yb in
-                    xb.count == yb.count && (xb.count == 0 || memcmp(xb.baseAddress!, yb.baseAddress!, xb.count) == 0)
-                }
+        static func full(_ x: NameKey, equals y: NameKey, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            if x.isASCII, y.isASCII {
+                return x.fullHash == y.fullHash && x.end - x.start == y.end - y.start
+                    && memcmp(bytes.baseAddress! + x.start, bytes.baseAddress! + y.start, x.end - x.start) == 0
             }
-            return (contiguous ?? nil) ?? x.elementsEqual(y)
+            return x.string(in: bytes) == y.string(in: bytes)
         }
     }
 
@@ -696,8 +748,9 @@ public struct QuoteExtractor: Sendable {
         var i = 0
         while i < a.tokens.count {
             if !a.inQuote[i], a.tokens[i].kind == .word, lexicon.cues.mayStart(a.tokens[i].hash), let (kind, len) = lexicon.longest(lexicon.cues, max: lexicon.cueMaxTokens, a.tokens, at: i, limit: a.tokens.count) {
-                let text = a.text(Int(a.tokens[i].charStart), Int(a.tokens[i + len - 1].charEnd))
-                out.append(Cue(tokStart: i, tokEnd: i + len, kind: kind, participle: text.lowercased().hasSuffix("ing"), text: text))
+                let charStart = Int(a.tokens[i].charStart), charEnd = Int(a.tokens[i + len - 1].charEnd)
+                out.append(Cue(tokStart: i, tokEnd: i + len, kind: kind, participle: a.hasLowercasedSuffix(charStart, charEnd, "ing"),
+                               charStart: charStart, charEnd: charEnd))
                 i += len
             } else {
                 i += 1
@@ -723,12 +776,12 @@ public struct QuoteExtractor: Sendable {
                 if let m = a.mentions(in: sent).first(where: { $0.tokStart == k }),
                    let cue = a.cues(in: sent).first(where: { $0.tokStart >= m.tokEnd && $0.tokStart <= m.tokEnd + 12 && $0.kind != .phrase }),
                    !(m.tokEnd..<cue.tokStart).contains(where: { a.inQuote[$0] }) {
-                    return (m, cue.text)
+                    return (m, a.text(of: cue))
                 }
                 // Inverted order takes a finite speech verb right before its subject ("said Smith").
                 if let cue = a.cues(in: sent).first(where: { $0.tokStart == k && $0.kind == .verb && !$0.participle }) {
                     if let m = a.mentions(in: sent).first(where: { $0.tokStart >= cue.tokEnd && $0.tokStart <= cue.tokEnd + 1 }) {
-                        return (m, cue.text)
+                        return (m, a.text(of: cue))
                     }
                 }
             }
@@ -738,7 +791,7 @@ public struct QuoteExtractor: Sendable {
         let afterAs = openTok > 0 && a.tokenText(openTok - 1).lowercased() == "as"
         let before = a.cues(in: sentOpen).filter { $0.tokEnd <= openTok && $0.kind != .postVerb }
         if let cue = before.last(where: { !afterAs || $0.kind == .asVerb }) ?? before.last {
-            if let m = speaker(of: cue, in: a, sentence: sentOpen) { return (m, cue.text) }
+            if let m = speaker(of: cue, in: a, sentence: sentOpen) { return (m, a.text(of: cue)) }
         }
         // X: “...”
         if openTok > 0, a.scalars[Int(a.tokens[openTok - 1].charStart)] == 0x3A,
@@ -750,7 +803,7 @@ public struct QuoteExtractor: Sendable {
             let sent = a.sentence[openTok - 1]
             if let cue = a.cues(in: sent).last(where: { $0.tokEnd <= openTok - 1 && $0.kind != .postVerb }),
                let m = speaker(of: cue, in: a, sentence: sent) {
-                return (m, cue.text)
+                return (m, a.text(of: cue))
             }
             if let m = subject(a, sentence: sent, before: openTok) { return (m, ":") }
         }
@@ -761,7 +814,7 @@ public struct QuoteExtractor: Sendable {
             if let cue = a.cues(in: sent).first(where: { $0.tokStart > c }),
                (c + 1..<cue.tokStart).filter({ a.inQuote[$0] && a.tokens[$0].kind == .word }).count <= 3,
                let m = speaker(of: cue, in: a, sentence: sent, after: c) {
-                return (m, cue.text)
+                return (m, a.text(of: cue))
             }
         }
         return nil
@@ -824,26 +877,29 @@ public struct QuoteExtractor: Sendable {
     func resolve(_ a: Article, _ m: Mention) -> (String?, Mention) {
         switch m.kind {
         case .name, .org:
-            return (m.canonical, m)
+            return (a.canonical(m), m)
         case .pronounFirst:
             return (nil, m)
         case .pronounPerson, .role:
             // Look back over at most `lookBack` mentions, so resolution stays O(1) per quote.
             let before = a.mentions[max(0, a.mentionIndex(atOrAfter: m.tokStart) - Self.lookBack)..<a.mentionIndex(atOrAfter: m.tokStart)]
                 .filter { $0.tokEnd <= m.tokStart && $0.kind == .name && $0.isPerson }
-            if m.kind == .role, let titled = before.last(where: { $0.titled && a.text($0.charStart, $0.charEnd).lowercased().contains(m.canonical) }) {
-                return (titled.canonical, m)
+            if m.kind == .role {
+                let role = a.canonical(m)
+                if let titled = before.last(where: { $0.titled && a.text($0.charStart, $0.charEnd).lowercased().contains(role) }) {
+                    return (a.canonical(titled), m)
+                }
             }
             // Prefer the latest sentence subject among recent sentences, else the latest person.
             let recentSubjects = before.filter { s in
                 s.sentence >= m.sentence - 3 && a.mentions(in: s.sentence).first?.tokStart == s.tokStart
             }
-            if let s = recentSubjects.last ?? before.last { return (s.canonical, m) }
+            if let s = recentSubjects.last ?? before.last { return (a.canonical(s), m) }
             return (nil, m)
         case .pronounGroup:
             let window = a.mentions[max(0, a.mentionIndex(atOrAfter: m.tokStart) - Self.lookBack)..<a.mentionIndex(atOrAfter: m.tokStart)]
             if let o = window.last(where: { $0.tokEnd <= m.tokStart && ($0.kind == .org || ($0.kind == .name && !$0.isPerson)) }) {
-                return (o.canonical, m)
+                return (a.canonical(o), m)
             }
             return (nil, m)
         }
