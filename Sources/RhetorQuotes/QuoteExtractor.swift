@@ -634,8 +634,39 @@ public struct QuoteExtractor: Sendable {
     /// without making Strings. An article has a few dozen name mentions, so candidates are found
     /// by a scan rather than in dictionaries (which cost ~2,000 instructions a mention).
     func resolvePersons(_ a: inout Article) {
-        // Every name's UTF-8 in one buffer (canonical names are made as Strings only for
-        // speakers), and its key.
+        // Made from the article borrowed, not captured: a closure over the inout article copied
+        // it (a retain of each of its arrays) once per name.
+        let (bytes, names) = Self.nameKeys(a)
+        let multiWord = names.filter { !$0.isSingleWord }
+        var tally: [(full: Int, count: Int)] = []  // an index into `multiWord`, how often
+        for name in names {
+            guard name.isSingleWord else {
+                a.rename(name.mention, isPerson: true)
+                continue
+            }
+            // Full names whose last word is this name, with how often each occurs.
+            tally.removeAll(keepingCapacity: true)
+            for f in multiWord.indices where NameKey.lastWord(of: multiWord[f], equals: name, in: bytes) {
+                if let k = tally.firstIndex(where: { NameKey.full(multiWord[$0.full], equals: multiWord[f], in: bytes) }) {
+                    tally[k].count += 1
+                } else {
+                    tally.append((f, 1))
+                }
+            }
+            let best = tally.max { x, y in
+                x.count != y.count ? x.count < y.count : multiWord[x.full].string(in: bytes) > multiWord[y.full].string(in: bytes)
+            }
+            if let best {
+                a.rename(name.mention, name: a.mentions[multiWord[best.full].mention].name, isPerson: true)
+            } else {
+                a.rename(name.mention, isPerson: a.mentions[name.mention].titled)
+            }
+        }
+    }
+
+    /// Every name mention's canonical name as UTF-8 in one buffer (Strings are made only for
+    /// speakers), and its key.
+    static func nameKeys(_ a: Article) -> (bytes: [UInt8], names: [NameKey]) {
         var room = 0
         for m in a.mentions where m.kind == .name {
             if case .words(let range) = m.name { room += a.nameRoom(of: range) }
@@ -646,40 +677,14 @@ public struct QuoteExtractor: Sendable {
         names.reserveCapacity(a.mentions.count)
         bytes.withUnsafeMutableBufferPointer { buffer in
             var used = 0
-            for i in a.mentions.indices where a.mentions[i].kind == .name {
-                guard case .words(let range) = a.mentions[i].name else { continue }
+            for (i, m) in a.mentions.enumerated() where m.kind == .name {
+                guard case .words(let range) = m.name else { continue }
                 let n = a.writeName(of: range, to: buffer.baseAddress! + used)
                 names.append(NameKey(mention: i, bytes: UnsafeBufferPointer(rebasing: buffer[used..<(used + n)]), at: used))
                 used += n
             }
         }
-        let multiWord = names.filter { !$0.isSingleWord }
-        var tally: [(full: Int, count: Int)] = []  // an index into `multiWord`, how often
-        bytes.withUnsafeBufferPointer { bytes in
-            for name in names {
-                guard name.isSingleWord else {
-                    a.rename(name.mention, isPerson: true)
-                    continue
-                }
-                // Full names whose last word is this name, with how often each occurs.
-                tally.removeAll(keepingCapacity: true)
-                for f in multiWord.indices where NameKey.lastWord(of: multiWord[f], equals: name, in: bytes) {
-                    if let k = tally.firstIndex(where: { NameKey.full(multiWord[$0.full], equals: multiWord[f], in: bytes) }) {
-                        tally[k].count += 1
-                    } else {
-                        tally.append((f, 1))
-                    }
-                }
-                let best = tally.max { x, y in
-                    x.count != y.count ? x.count < y.count : multiWord[x.full].string(in: bytes) > multiWord[y.full].string(in: bytes)
-                }
-                if let best {
-                    a.rename(name.mention, name: a.mentions[multiWord[best.full].mention].name, isPerson: true)
-                } else {
-                    a.rename(name.mention, isPerson: a.mentions[name.mention].titled)
-                }
-            }
-        }
+        return (bytes, names)
     }
 
     /// What `resolvePersons` compares of a name mention's canonical name: where its UTF-8 lies in
@@ -719,23 +724,23 @@ public struct QuoteExtractor: Sendable {
         var isSingleWord: Bool { lastWordStart == start }
 
         /// The name as a String (made only to compare non-ASCII names, or to break a tie).
-        func string(in bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes[start..<end], as: UTF8.self) }
+        func string(in bytes: [UInt8]) -> String { String(decoding: bytes[start..<end], as: UTF8.self) }
 
         /// True when the last word of `full`'s name equals `single`'s name as Strings compare
         /// (Unicode canonical equivalence); for two ASCII names, by hash and bytes.
-        static func lastWord(of full: NameKey, equals single: NameKey, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        static func lastWord(of full: NameKey, equals single: NameKey, in bytes: [UInt8]) -> Bool {
             if full.isASCII, single.isASCII {
-                return full.lastWordHash == single.fullHash && full.end - full.lastWordStart == single.end - single.start
-                    && memcmp(bytes.baseAddress! + full.lastWordStart, bytes.baseAddress! + single.start, single.end - single.start) == 0
+                guard full.lastWordHash == single.fullHash, full.end - full.lastWordStart == single.end - single.start else { return false }
+                return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + full.lastWordStart, $0.baseAddress! + single.start, single.end - single.start) == 0 }
             }
             return String(decoding: bytes[full.lastWordStart..<full.end], as: UTF8.self) == single.string(in: bytes)
         }
 
         /// True when the two names are equal as Strings compare; for two ASCII names, by hash and bytes.
-        static func full(_ x: NameKey, equals y: NameKey, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        static func full(_ x: NameKey, equals y: NameKey, in bytes: [UInt8]) -> Bool {
             if x.isASCII, y.isASCII {
-                return x.fullHash == y.fullHash && x.end - x.start == y.end - y.start
-                    && memcmp(bytes.baseAddress! + x.start, bytes.baseAddress! + y.start, x.end - x.start) == 0
+                guard x.fullHash == y.fullHash, x.end - x.start == y.end - y.start else { return false }
+                return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + x.start, $0.baseAddress! + y.start, x.end - x.start) == 0 }
             }
             return x.string(in: bytes) == y.string(in: bytes)
         }
