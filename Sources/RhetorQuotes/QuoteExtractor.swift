@@ -45,9 +45,12 @@ public struct QuoteExtractor: Sendable {
     /// Alias → canonical name, matched case-insensitively on the canonical name.
     public var aliases: [String: String]
 
-    /// Term hashes of words that open an organisation or group phrase ("the", "one", "his"). A
-    /// hash set: asked for every word outside quotes, where an array scan cost ~90 instructions.
-    let determinerHashes = HashSet64(["the", "a", "an", "one", "two", "three", "several", "some", "many", "his", "her", "their", "its", "our", "other", "another", "both", "all", "most"].map { TermHash.term($0) })
+    /// Term hashes of words that open an organisation or group phrase ("the", "one", "his"), as
+    /// a hash set (an array scan cost ~90 instructions a word), asked for the words that
+    /// `mentionOpenerHashes` lets through.
+    let determinerHashes = HashSet64(Self.determiners)
+    static let determiners = ["the", "a", "an", "one", "two", "three", "several", "some", "many", "his", "her", "their", "its", "our", "other",
+                              "another", "both", "all", "most"].map { TermHash.term($0) }
     /// Term hashes of lower-case words that may stand inside a name ("de", "van", "of").
     let connectorHashes = HashSet64(["de", "van", "von", "bin", "al", "da", "del", "la", "le", "di", "du", "der", "den", "of"].map { TermHash.term($0) })
 
@@ -58,7 +61,7 @@ public struct QuoteExtractor: Sendable {
 
     public init(lexicon: AttributionLexicon, aliases: [String: String] = [:]) {
         self.lexicon = lexicon
-        mentionOpenerHashes = HashSet64(lexicon.pronounStarts + determinerHashes.members)
+        mentionOpenerHashes = HashSet64(lexicon.pronounStarts + Self.determiners)
         self.aliases = Dictionary(aliases.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
     }
 

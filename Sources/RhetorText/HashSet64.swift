@@ -19,9 +19,6 @@ public struct HashSet64: Sendable {
         for k in keys { insert(k) }
     }
 
-    /// The keys held, in slot order (0 last when held).
-    public var members: [UInt64] { slots.filter { $0 != 0 } + (hasZero ? [0] : []) }
-
     public mutating func insert(_ key: UInt64) {
         if key == 0 { hasZero = true; return }
         var i = Int(truncatingIfNeeded: key) & mask
