@@ -118,6 +118,14 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("ByteScan.jsonStringStop.scalar", configuration: .init(scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.jsonStringStopScalar(in: $0)) } }
     }
+    // The copying twin: the same scan, storing the run (the MiB up to its last byte) as it goes.
+    let copyRoom = UnsafeMutablePointer<UInt8>.allocate(capacity: text.count)
+    Benchmark("ByteScan.copyJSONStringRun.SIMD16", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.copyJSONStringRunSIMD(in: $0, from: 0, to: copyRoom)) } }
+    }
+    Benchmark("ByteScan.copyJSONStringRun.scalar", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.copyJSONStringRunScalar(in: $0, from: 0, to: copyRoom)) } }
+    }
 
     Benchmark("ByteScan.quoteMarkCandidate.SIMD16", configuration: .init(scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations { text.withUnsafeBufferPointer { blackHole(ByteScan.quoteMarkCandidateSIMD(in: $0)) } }
