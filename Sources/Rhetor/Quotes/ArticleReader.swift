@@ -37,14 +37,18 @@ public enum ArticleReader {
             let reader = LineReader(handle: handle)
             var batch: [ArticleRecord] = []
             var held = 0
-            while let (line, bytes) = reader.next() {
+            // Each line read in place from the reader's buffer: `next()` copies it into a new
+            // slice, which a deferred record then copied again.
+            while let full = reader.withNextLine({ line, bytes -> Bool in
                 held += bytes.count
                 if deferJSON {
                     batch.append(ArticleRecord(line: line, id: .none, text: nil, raw: Array(bytes)))
                 } else {
-                    batch.append(QuotePipeline.jsonRecord(line: line, bytes: bytes))
+                    batch.append(QuotePipeline.jsonRecord(line: line, bytes: ArraySlice(bytes)))
                 }
-                if batch.count >= batchSize || held >= batchBytes {
+                return batch.count >= batchSize || held >= batchBytes
+            }) {
+                if full {
                     guard emit(batch) else { return }
                     batch.removeAll(keepingCapacity: true)
                     held = 0
