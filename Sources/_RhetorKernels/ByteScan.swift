@@ -154,11 +154,13 @@ public enum ByteScan {
 
     @inlinable
     public static func jsonStringStopSIMD(in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int {
-        let quote = SIMD16<UInt8>(repeating: 0x22)
-        let backslash = SIMD16<UInt8>(repeating: 0x5C)
-        let space = SIMD16<UInt8>(repeating: 0x20)
-        return firstMatchSIMD(in: bytes, from: from, block: { v in (v .== quote) .| (v .== backslash) .| (v .< space) },
-                              byte: isJSONStringStop)
+        firstMatchSIMD(in: bytes, from: from, block: jsonStringStopLanes, byte: isJSONStringStop)
+    }
+
+    /// `isJSONStringStop` on the 16 lanes of a block at once (both JSON string kernels' test).
+    @inlinable @inline(__always)
+    static func jsonStringStopLanes(_ v: SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>> {
+        (v .== SIMD16(repeating: 0x22)) .| (v .== SIMD16(repeating: 0x5C)) .| (v .< SIMD16(repeating: 0x20))
     }
 
     /// The scalar twin of `jsonStringStopSIMD`.
@@ -193,16 +195,13 @@ public enum ByteScan {
     public static func copyJSONStringRunSIMD(in bytes: UnsafeBufferPointer<UInt8>, from: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         let n = bytes.count
         guard let base = bytes.baseAddress, from < n else { return n }
-        let quote = SIMD16<UInt8>(repeating: 0x22)
-        let backslash = SIMD16<UInt8>(repeating: 0x5C)
-        let space = SIMD16<UInt8>(repeating: 0x20)
         var i = max(0, from)
         let raw = UnsafeRawPointer(base)
         let rawOut = UnsafeMutableRawPointer(out) - i
         while i + 16 <= n {
             let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
             rawOut.storeBytes(of: v, toByteOffset: i, as: SIMD16<UInt8>.self)
-            let hits = (v .== quote) .| (v .== backslash) .| (v .< space)
+            let hits = jsonStringStopLanes(v)
             if anyLane(hits) { return i + firstLane(hits) }
             i += 16
         }
