@@ -3,11 +3,15 @@
 on one core (taskset -c 0), with peak RSS. Inputs come from ../shared/data/corpora (Reuters-21578
 sentences and articles, Wikinews articles) at run time; nothing from them is written to the repo.
 
-Usage: python3 Benchmarks/throughput.py [--statements 500000] [--peer-statements 30000] [--repeat 3]
+Usage: python3 Benchmarks/throughput.py [--statements 500000] [--peer-statements 0] [--repeat 3]
                                         [--article-copies 4] [--out FILE]
 Needs a release build (swift build -c release) and, for the peers, pip packages vaderSentiment,
 textblob and alt-profanity-check (missing peers are skipped and said so). Reuters has ~106k
-sentences; larger --statements repeat them (rhetor's start-up, ~0.1 s, is then a small share).
+sentences; larger --statements repeat them (rhetor's start-up, ~0.03 s, is then a small share).
+The peers get the corpus's sentences once (--peer-statements 0, the default; N takes the first N):
+the same statements as rhetor's cycled input, in the same mix, and enough of them that VADER's own
+start-up (~0.3 s of imports and lexicon loading) is ~3 % of its run, as rhetor's is of its own.
+Both start-ups are measured (a run on an empty file) and printed beside the rates.
 Each rhetor run is repeated --repeat times and the median taken (shared vCPUs are noisy); peers
 run once. Then --repeat pairs of back-to-back runs (VADER, then `rhetor score --threads 1`) give
 ratios measured in the same spell of the machine, and their median. Two-thread scaling is measured
@@ -119,7 +123,8 @@ def median_run(cmd, repeat, env=None, stdout_path=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--statements", type=int, default=500_000)
-    ap.add_argument("--peer-statements", type=int, default=30_000)
+    ap.add_argument("--peer-statements", type=int, default=0,
+                    help="statements for the peers: 0 (the default) takes the corpus's sentences once")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--article-copies", type=int, default=4,
                     help="how many times the Reuters articles are cycled for quotes (one pass is ~0.3 s, a quarter of it start-up)")
@@ -130,6 +135,8 @@ def main():
         sys.exit("build first: swift build -c release")
     tmp = tempfile.mkdtemp()
     sents = sentences(a.statements)
+    if a.peer_statements <= 0:
+        a.peer_statements = len(reuters_sentences())
     big = os.path.join(tmp, "sentences.txt")
     with open(big, "w", encoding="utf-8") as f:
         f.write("\n".join(sents) + "\n")
@@ -187,6 +194,14 @@ def main():
             # Output to a file, as in the rows above.
             r_wall, _ = run(one + [rhetor, "score", "--threads", "1", big], stdout_path=reference_out)
             paired.append((len(sents) / r_wall) / (a.peer_statements / v_wall))
+    # Start-up: each tool on an empty file (rhetor loads its model and lexicons, VADER imports
+    # and loads its lexicon), so the share of the rates above that is not per-statement work
+    # is on record.
+    empty = os.path.join(tmp, "empty.txt")
+    open(empty, "w").close()
+    startups = [("rhetor score", median_run(one + [rhetor, "score", "--threads", "1", empty], a.repeat)[0], len(sents))]
+    if vader:
+        startups.append(("vaderSentiment", median_run(one + [sys.executable, scripts["vaderSentiment"], empty], a.repeat)[0], a.peer_statements))
     scaled = {job: scaling(rhetor, job, path, a.repeat) for job, path in (("score", big), ("quotes", arts))} if (os.cpu_count() or 1) >= 2 else {}
     lines = [f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
              f"python: {platform.python_version()}; swift: {subprocess.run(['swift', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}",
@@ -214,6 +229,12 @@ def main():
     if paired:
         lines.append(f"\nscore --threads 1 vs VADER in {len(paired)} back-to-back pairs (VADER, then rhetor): "
                      + ", ".join(f"{r:.1f}x" for r in paired) + f"; median {median(paired):.1f}x")
+    rates = {r[0]: r[2] for r in rows}
+    shares = []
+    for name, wall, n in startups:
+        rate = rates.get("rhetor score --threads 1" if name == "rhetor score" else name)
+        shares.append(f"{name} {wall:.3f} s" + (f" ({wall * rate / n:.1%} of its {n}-statement run above)" if rate else ""))
+    lines.append(f"\nstart-up, a run on an empty file (median of {a.repeat}): " + "; ".join(shares))
     for s in skipped:
         lines.append(f"\nskipped {s}")
     text = "\n".join(lines)
