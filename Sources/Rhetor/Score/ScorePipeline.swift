@@ -465,17 +465,25 @@ public final class ScorePipeline: Sendable {
             var errorLines: [[UInt8]] = []
             var bound = 0
             out.failedAt = [Bool](repeating: false, count: count)
+            // A line whose id is its line number (all of plain-text input's) has one bound, known
+            // without making its `RecordID` (a copy of an enum with string payloads).
+            let lineIDBound = pipeline.scoreLineBound(for: .integer(0))
             batch.records.withUnsafeBufferPointer { records in
             plans.withUnsafeBufferPointer { plans in
                 for j in 0..<count {
+                    let plan = plans[j]
+                    if !plan.failed && plan.id == RecordPlan.lineID {
+                        bound &+= lineIDBound
+                        continue
+                    }
                     let line = records[range.lowerBound + j].line
-                    if let e = error(plans[j]) {
-                        let errorLine = JSONWriter.errorLine(line: line, idKey: "id", id: id(plans[j], line: line), error: e)
+                    if let e = error(plan) {
+                        let errorLine = JSONWriter.errorLine(line: line, idKey: "id", id: id(plan, line: line), error: e)
                         bound += errorLine.count
                         errorLines.append(errorLine)
                         out.failedAt[j] = true
                     } else {
-                        bound += pipeline.scoreLineBound(for: id(plans[j], line: line))
+                        bound += pipeline.scoreLineBound(for: id(plan, line: line))
                     }
                 }
             }
@@ -497,11 +505,19 @@ public final class ScorePipeline: Sendable {
                 plans.withUnsafeBufferPointer { plans in
                 packed.withUnsafeBufferPointer { pb in
                 ends.withUnsafeMutableBufferPointer { ends in
+                    let pieces = pipeline.linePieces
                     for j in 0..<count {
-                        if plans[j].failed {
+                        let plan = plans[j]
+                        if plan.failed {
                             errorLines[nextError].withUnsafeBufferPointer { (base + position).update(from: $0.baseAddress!, count: $0.count) }
                             position += errorLines[nextError].count
                             nextError += 1
+                        } else if plan.id == RecordPlan.lineID {
+                            // The id is the line number: the line straight from its pieces, in
+                            // the room `lineIDBound` counted for it.
+                            position &+= pieces.writeLine(to: base + position, line: records[range.lowerBound + j].line, idIsLine: true,
+                                                          digits: digits, writeID: { _ in 0 }, scores: pb.baseAddress! + v * k)
+                            v &+= 1
                         } else {
                             let line = records[range.lowerBound + j].line
                             var cursor = LineCursor(base: base + position, capacity: bound - position, digits: digits)
