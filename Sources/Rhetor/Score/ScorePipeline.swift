@@ -90,18 +90,23 @@ public final class ScorePipeline: Sendable {
     struct Batch {
         var bytes: ByteArena
         var records: [Entry] = []
+        /// The ids and errors the CSV reader found, for the entries whose `csv` points here.
+        var csv: [(id: RecordID, error: String?)] = []
 
+        /// A record: a plain value (no reference to count when entries are appended, read or
+        /// destroyed; a `RecordID` and an error `String` in every entry cost ~70 instructions a
+        /// record of plain text, callgrind, session 26).
         struct Entry {
             var line: Int
             var start: Int
             var count: Int
             /// True when the reader saw only ASCII bytes in the record (valid UTF-8 as it is).
             var ascii = false
-            /// Set by the reader for CSV; JSON ids are read by the workers. (A plain-value entry
-            /// with these in a parallel array saved ~90 instructions a record, but two threads
-            /// then ran 1.35x one thread instead of ~1.9x, for reasons not found: session 17.)
-            var id: RecordID = .none
-            var error: String?
+            /// The record's slot in `Batch.csv` (CSV input), else -1. JSON ids are read by the
+            /// workers. (Session 17 kept every entry's id and error in a parallel array and saw
+            /// two threads run 1.35x one thread instead of ~1.9x, for reasons not found; these
+            /// slots are only for CSV records.)
+            var csv: Int32 = -1
         }
 
         /// An empty batch with room for `byteCapacity` bytes of records.
@@ -181,18 +186,21 @@ public final class ScorePipeline: Sendable {
                     idIndex = r.fields.firstIndex(of: options.idColumn)
                     return
                 }
-                var rec = Batch.Entry(line: r.line, start: batch.bytes.count, count: 0)
-                if let idIndex, idIndex < r.fields.count { rec.id = .string(r.fields[idIndex]) }
+                var rec = Batch.Entry(line: r.line, start: batch.bytes.count, count: 0, csv: Int32(batch.csv.count))
+                var id = RecordID.none
+                var error: String?
+                if let idIndex, idIndex < r.fields.count { id = .string(r.fields[idIndex]) }
                 if textIndex < 0 {
-                    rec.error = "no column named \"\(options.textColumn)\" in the header (\(h.joined(separator: ", ")))"
+                    error = "no column named \"\(options.textColumn)\" in the header (\(h.joined(separator: ", ")))"
                 } else if !r.complete {
-                    rec.error = "unterminated quoted field"
+                    error = "unterminated quoted field"
                 } else if r.fields.count != h.count {
-                    rec.error = "expected \(h.count) fields, found \(r.fields.count)"
+                    error = "expected \(h.count) fields, found \(r.fields.count)"
                 } else {
                     batch.bytes.append(r.fields[textIndex])
                     rec.count = batch.bytes.count - rec.start
                 }
+                batch.csv.append((id, error))
                 batch.records.append(rec)
                 if batch.records.count >= options.batchSize || batch.bytes.count >= Self.batchBytes { flush(&batch) }
             }
@@ -349,9 +357,11 @@ public final class ScorePipeline: Sendable {
                     let raw = UnsafeBufferPointer(rebasing: all[start..<end])
                     var id: RecordID?
                     var error: String?
-                    if options.inputFormat != .text {
-                        id = r.pointee.id
-                        error = r.pointee.error
+                    if r.pointee.csv >= 0 {
+                        (id, error) = batch.csv[Int(r.pointee.csv)]
+                    } else if options.inputFormat == .jsonl {
+                        // No id until the JSON gives one (a line that does not parse has none).
+                        id = RecordID.none
                     }
                     var span = texts.count..<texts.count
                     // Plain text and CSV texts are scored in place from the batch (the reader
