@@ -655,8 +655,11 @@ private struct Scanner {
     static func plainToken(_ b: WordBlock, length: Int) -> (kind: TokenKind, flags: TokenFlags, hash: UInt64, lowered: LoweredBytes) {
         let inWord: UInt32 = (1 &<< UInt32(length)) &- 1
         let bits = UInt64(truncatingIfNeeded: length) &* 8
-        let lo = b.lo & (~0 &>> (64 &- min(bits, 64)))
-        let hi = b.hi & (~0 &>> ((128 &- bits) & 63))
+        // The low `bits` of each half (`bzhi`, which keeps the whole word from 64 on). `hi` is
+        // read only for a word over 8 bytes (bits 72...120); for a shorter one the shift wraps
+        // and `hi` is not used.
+        let lo = bits >= 64 ? b.lo : b.lo & ((1 &<< bits) &- 1)
+        let hi = b.hi & ((1 &<< ((bits &- 64) & 63)) &- 1)
         let first = TermHash.absorb(0, chunk: lo)
         // Both chunks are absorbed and the state picked by length: one multiply more for short
         // words, in place of a jump on a length that is above 8 or not at random.
