@@ -141,15 +141,19 @@ struct WeightAccumulator: HashedFeatureSink {
     var pending: UnsafeMutablePointer<WordCache.Slot>?
     var pendingKey: WordKey?
 
-    /// Each token's bigram bucket (with the token before it), written by `prepare` and read by
-    /// the walk: hashed once rather than in both passes (cachegrind, 106k sentences: -0.9 % of
-    /// the run's instructions).
+    /// Each token's bigram (with the token before it) as the byte offset of its bucket's codes
+    /// in the table (bucket x `stride`), written by `prepare` and read by the walk: hashed once
+    /// rather than in both passes (cachegrind, 106k sentences: -0.9 % of the run's
+    /// instructions), and multiplied there once rather than in the walk's loop.
     let bigrams: UnsafeMutablePointer<Int32>
 
     /// `cache` is a `WordCache`'s slots (the caller keeps the cache alive while this sums);
     /// `bigrams` has room for a bucket per token of the statements this accumulator sums.
     init(table: HashedTable, cache: UnsafeMutablePointer<WordCache.Slot>, bigrams: UnsafeMutablePointer<Int32>) {
         precondition(table.loadsFourLanes, "WeightAccumulator reads a bucket in one 4-byte load")
+        // A bucket's byte offset fits `bigrams`' Int32: 2^bits x stride, with bits <= 26 (as a
+        // weights file allows) and stride <= 4, is at most 2^28.
+        precondition(table.bits <= 26, "bucket offsets must fit in 32 bits")
         self.bigrams = bigrams
         self.table = UnsafeRawPointer(table.lanes)
         stride = table.stride
@@ -170,16 +174,24 @@ struct WeightAccumulator: HashedFeatureSink {
         table + Int(truncatingIfNeeded: bucket) &* stride
     }
 
+    /// The four code bytes at a byte offset into the table (a `bigrams` entry), sign-extended.
+    @inline(__always)
+    func codes(atOffset offset: Int32) -> SIMD4<Int32> {
+        SIMD4<Int32>(truncatingIfNeeded: (table + Int(truncatingIfNeeded: offset)).loadUnaligned(as: SIMD4<Int8>.self))
+    }
+
     /// The word cache's set (two slots) for a term hash.
     @inline(__always)
     func cacheSet(_ hash: UInt64) -> UnsafeMutablePointer<WordCache.Slot> {
         cache + Int(truncatingIfNeeded: hash & setMask) &* WordCache.ways
     }
 
+    /// The walk adds only bigrams here, each as `bigramBucket` gave it: for this sink, the
+    /// bucket's byte offset in the table.
     @inline(__always)
     mutating func add(_ bucket: Int32, _ charStart: Int32, _ charEnd: Int32, _ namespace: UInt8) {
         count &+= 1
-        total &+= codes(bucket)
+        total &+= codes(atOffset: bucket)
     }
 
     @inline(__always)
@@ -248,8 +260,9 @@ struct WeightAccumulator: HashedFeatureSink {
         for (i, t) in tokens.enumerated() {
             let h = t.hash
             let bucket = Int32(truncatingIfNeeded: hasher.bigram(prev, h))
-            bigrams[i] = bucket
-            Prefetch.read(codeBytes(bucket))
+            let offset = bucket &* Int32(truncatingIfNeeded: stride)
+            bigrams[i] = offset
+            Prefetch.read(table + Int(truncatingIfNeeded: offset))
             Prefetch.read(UnsafeRawPointer(cacheSet(h)))
             prev = h
         }
@@ -257,7 +270,7 @@ struct WeightAccumulator: HashedFeatureSink {
 
     /// The bucket `prepare` hashed for token `index` (with the token before it: the walk asks
     /// only when that token is not punctuation, and `prepare` paired every token with the one
-    /// before it).
+    /// before it), as its byte offset in the table: what this sink's `add` takes.
     @inline(__always)
     func bigramBucket(at index: Int, _ first: UInt64, _ second: UInt64, hasher: BucketHasher) -> Int32 {
         bigrams[index]
@@ -292,7 +305,7 @@ struct WeightAccumulator: HashedFeatureSink {
             // The bigram's codes, kept (all ones) or dropped (zero) by a mask, not a jump.
             let bigram = have & wordLike
             count &+= Int(bigram)
-            total &+= codes(bigrams[ti]) & SIMD4(repeating: 0 &- bigram)
+            total &+= codes(atOffset: bigrams[ti]) & SIMD4(repeating: 0 &- bigram)
             total &+= SIMD4<Int32>(truncatingIfNeeded: c.sums)
             count &+= Int(c.count)
             scan.add(index: ti, hint: c.hint)
