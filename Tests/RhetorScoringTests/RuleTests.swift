@@ -146,6 +146,35 @@ import RhetorText
         #expect(inside.lower == 0 && inside.exclamations == 0 && inside.questions == 0 && inside.caps == caps)
     }
 
+    /// Every phrase of two tokens or more in the bundled lexicons, alone and inside a sentence,
+    /// is matched whole by the scorer's hint path (`longestMatch(_:at:hint:)`, which first asks
+    /// the token-pair filter) as by the general path; a start whose next token begins no phrase
+    /// with it matches only its own one-token entry.
+    @Test func everyPhraseMatchesWholeThroughTheHintPath() throws {
+        let lexicons = try Repo.lexiconSet()
+        let tokenizer = Tokenizer()
+        var phrases = 0
+        for (e, entry) in lexicons.entries.enumerated() where entry.isEntry && entry.length > 1 {
+            let term = lexicons.terms[Int(entry.term)]
+            for (text, start) in [(term, 0), ("So " + term + " here.", 1)] {
+                let tokens = tokenizer.tokenize(text)
+                tokens.withUnsafeBufferPointer { tb in
+                    let viaHint = lexicons.longestMatch(tb, at: start, hint: lexicons.hint(tb[start].hash))
+                    let general = lexicons.longestMatch(tb, at: start)
+                    #expect(viaHint?.entry == e && viaHint?.length == Int(entry.length), "\(term)")
+                    #expect(general?.entry == viaHint?.entry && general?.length == viaHint?.length, "\(term)")
+                }
+            }
+            phrases += 1
+        }
+        #expect(phrases > 40)
+        // "in" starts phrases ("in fact") and is no entry; "in Paris" starts none.
+        let tokens = tokenizer.tokenize("in Paris")
+        tokens.withUnsafeBufferPointer { tb in
+            #expect(lexicons.longestMatch(tb, at: 0, hint: lexicons.hint(tb[0].hash)) == nil)
+        }
+    }
+
     /// The walk's phrase starts are exactly the tokens with a hint of 0 or more, in order.
     @Test func ruleScanKeepsTheTokensThatStartAKey() {
         let hints: [Int32] = [-1, 4, -2, 0, 7, -1, -1, 12]
