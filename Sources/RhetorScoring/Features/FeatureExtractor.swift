@@ -200,18 +200,21 @@ struct TokenCounts {
     var exclamations = 0
     var questions = 0
 
-    /// Counts every token: one pass, no branch but for the rare emphasis token.
+    /// Counts every token: one pass with no branch.
     ///
     /// Each token adds one entry of `PackedTokenCounts.table`, indexed by its kind and ALL CAPS
-    /// bit read in one 2-byte load, to one 64-bit total that holds the three counts in 21-bit
-    /// lanes (bits 0, 21 and 42). Lanes cannot carry into each other below 2^21 tokens; longer
-    /// token lists take the plain loop.
+    /// bit read in one 2-byte load, to one 64-bit total that holds four counts in 16-bit lanes:
+    /// lexical, ALL CAPS, lower-case words, and emphasis tokens (bits 0, 16, 32, 48). Lanes
+    /// cannot carry into each other below 2^16 tokens; longer token lists take the plain loop.
+    /// The rare statement with emphasis tokens is passed over again for their marks. (A test
+    /// for emphasis on every token, in a 21-bit-lane layout, cost 3 of the loop's 9
+    /// instructions a token.)
     ///
     /// `table` is `PackedTokenCounts.table`, which a caller on the hot path reads once and keeps
     /// (each read of the lazy global is a `swift_once` call).
     init(_ tokens: UnsafeBufferPointer<Token>, table: UnsafePointer<UInt64> = PackedTokenCounts.table) {
         self.init()
-        guard tokens.count < 1 << 21, let base = tokens.baseAddress, let offset = PackedTokenCounts.kindAndFlagsOffset else {
+        guard tokens.count < 1 << 16, let base = tokens.baseAddress, let offset = PackedTokenCounts.kindAndFlagsOffset else {
             self = TokenCounts(countingEach: tokens)
             return
         }
@@ -219,17 +222,16 @@ struct TokenCounts {
         var packed: UInt64 = 0
         var raw = UnsafeRawPointer(base) + offset
         for _ in 0..<tokens.count {
-            let kindAndFlags = Int(raw.load(as: UInt16.self))
-            packed &+= entries[kindAndFlags & PackedTokenCounts.indexMask]
-            if kindAndFlags & 0xFF == Int(TokenKind.emphasis.rawValue) {
-                countEmphasis(raw.load(fromByteOffset: -offset, as: Token.self), by: 1)
-            }
+            packed &+= entries[Int(raw.load(as: UInt16.self)) & PackedTokenCounts.indexMask]
             raw += MemoryLayout<Token>.stride
         }
-        let lane: UInt64 = (1 << 21) - 1
+        let lane: UInt64 = (1 << 16) - 1
         self.lexical = Int(packed & lane)
-        self.caps = Int((packed >> 21) & lane)
-        self.lower = Int(packed >> 42)
+        self.caps = Int((packed >> 16) & lane)
+        self.lower = Int((packed >> 32) & lane)
+        if packed >> 48 != 0 {
+            for t in tokens where t.kind == .emphasis { countEmphasis(t, by: 1) }
+        }
     }
 
     /// All counts zero.
@@ -279,14 +281,16 @@ enum PackedTokenCounts {
         return kind
     }
     /// Entry `kind | allCaps << 8`: lexical (lane 0) for kinds 0-2 (word, clitic, number), ALL
-    /// CAPS (lane 1), and a word not in ALL CAPS (lane 2). Built once, never written.
+    /// CAPS (lane 1), a word not in ALL CAPS (lane 2), and an emphasis token (lane 3); lanes
+    /// are 16 bits. Built once, never written.
     nonisolated(unsafe) static let table: UnsafePointer<UInt64> = {
         let t = UnsafeMutablePointer<UInt64>.allocate(capacity: indexMask + 1)
         for index in 0...indexMask {
             let kind = index & 0xFF, allCaps = index >> 8
             var entry: UInt64 = 0
             if kind <= 2 { entry |= 1 }
-            if allCaps == 1 { entry |= 1 << 21 } else if kind == 0 { entry |= 1 << 42 }
+            if allCaps == 1 { entry |= 1 << 16 } else if kind == 0 { entry |= 1 << 32 }
+            if kind == Int(TokenKind.emphasis.rawValue) { entry |= 1 << 48 }
             t[index] = entry
         }
         return UnsafePointer(t)
