@@ -106,6 +106,9 @@ func texts(_ s: String) -> [String] {
             var lastChar: Int32 = 0
             for t in toks {
                 #expect(t.byteStart >= lastByte && t.byteEnd > t.byteStart && Int(t.byteEnd) <= n)
+                // No token holds a NUL byte (a control byte, skipped like a space): the scorer's
+                // word cache keys words by their zero-padded bytes alone.
+                #expect(!bytes[Int(t.byteStart)..<Int(t.byteEnd)].contains(0))
                 #expect(t.charStart >= lastChar && t.charEnd > t.charStart && Int(t.charEnd) <= scalars)
                 lastByte = t.byteEnd
                 lastChar = t.charEnd

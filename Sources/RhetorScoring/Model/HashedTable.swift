@@ -238,7 +238,7 @@ struct WeightAccumulator: HashedFeatureSink {
             // A cached word is at most 16 bytes: at most 46 features, each code within ±127.
             // The new word goes first; the set's older word moves to the second way.
             set[1] = set[0]
-            set[0] = WordCache.Slot(lo: key.lo, hi: key.hi, tag: UInt16(key.count + 1), count: UInt16(groupCount),
+            set[0] = WordCache.Slot(lo: key.lo, hi: key.hi, count: UInt16(groupCount),
                                     hint: hint, sums: SIMD4<Int16>(truncatingIfNeeded: group))
         }
     }
