@@ -85,8 +85,14 @@ public final class ExtractionScratch {
     /// The hashed buckets of the last statement.
     @exclusivity(unchecked) public internal(set) var buckets: [Int32] = []
     /// A word's normalized bytes with boundary marks: at most 62, plus 8 bytes of slack for the
-    /// n-gram walk's 8-byte loads.
-    @exclusivity(unchecked) var chars = [UInt8](repeating: 0, count: FeatureExtractor.charBufferCount)
+    /// n-gram walk's 8-byte loads. Raw memory the walk is handed as it is (an array was moved
+    /// out of the scratch and back, checked for uniqueness and released: three calls a
+    /// statement, for the few words the cache misses).
+    let chars: UnsafeMutableBufferPointer<UInt8> = {
+        let b = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: FeatureExtractor.charBufferCount)
+        b.initialize(repeating: 0)
+        return b
+    }()
     @exclusivity(unchecked) var evidence: [Evidence] = []
     @exclusivity(unchecked) var origins: [(Int32, Int32, UInt8)] = []
     /// Group totals of recently seen words, for the batch scorer (see `WordCache`).
@@ -112,6 +118,7 @@ public final class ExtractionScratch {
         starts.deallocate()
         bigrams.deallocate()
         matches.deallocate()
+        chars.deallocate()
     }
 
     /// Raw storage for a value per token of a statement, regrown (contents dropped) when a
@@ -555,17 +562,14 @@ public struct FeatureExtractor: Sendable {
         // Work on local arrays (moved out of the scratch and back) so appends do not pay the
         // class property's exclusivity check each time.
         var sink = BucketRecorder(explain: explain)
-        var charBuffer: [UInt8] = []
         swap(&sink.buckets, &scratch.buckets)
         swap(&sink.origins, &scratch.origins)
-        swap(&charBuffer, &scratch.chars)
         defer {
             swap(&sink.buckets, &scratch.buckets)
             swap(&sink.origins, &scratch.origins)
-            swap(&charBuffer, &scratch.chars)
         }
         var scan = scratch.ruleScan(tokens: tokens.count)
-        hash(tokens: tokens, lowered: scratch.tokens.lowered, bytes: bytes, chars: &charBuffer, into: &sink, scan: &scan)
+        hash(tokens: tokens, lowered: scratch.tokens.lowered, bytes: bytes, chars: scratch.chars, into: &sink, scan: &scan)
         return scan
     }
 
@@ -586,18 +590,16 @@ public struct FeatureExtractor: Sendable {
     /// with little state; every other token through `hashToken`, out of line.
     @inline(__always)
     func hash<Sink: HashedFeatureSink>(tokens: UnsafeBufferPointer<Token>, lowered: UnsafeBufferPointer<LoweredBytes>, bytes: UnsafeBufferPointer<UInt8>,
-                                       chars charBuffer: inout [UInt8], into sink: inout Sink, scan: inout RuleScan) {
+                                       chars: UnsafeMutableBufferPointer<UInt8>, into sink: inout Sink, scan: inout RuleScan) {
         var prev: UInt64 = 0
         var havePrev = false
-        precondition(charBuffer.count >= Self.charBufferCount, "the scratch's word buffer is too small")
-        charBuffer.withUnsafeMutableBufferPointer { chars in
-            var ti = 0
-            while ti < tokens.count {
-                ti = sink.addCachedWords(tokens, lowered: lowered, from: ti, scan: &scan, prev: &prev, havePrev: &havePrev)
-                guard ti < tokens.count else { break }
-                hashToken(at: ti, tokens: tokens, lowered: lowered, bytes: bytes, chars: chars, into: &sink, scan: &scan, prev: &prev, havePrev: &havePrev)
-                ti &+= 1
-            }
+        precondition(chars.count >= Self.charBufferCount, "the scratch's word buffer is too small")
+        var ti = 0
+        while ti < tokens.count {
+            ti = sink.addCachedWords(tokens, lowered: lowered, from: ti, scan: &scan, prev: &prev, havePrev: &havePrev)
+            guard ti < tokens.count else { break }
+            hashToken(at: ti, tokens: tokens, lowered: lowered, bytes: bytes, chars: chars, into: &sink, scan: &scan, prev: &prev, havePrev: &havePrev)
+            ti &+= 1
         }
     }
 
@@ -911,9 +913,7 @@ extension FeatureExtractor {
         // Nothing is explained here, so the evidence stays empty (emptying an empty array
         // still swapped its storage: a release per statement).
         if !scratch.evidence.isEmpty { scratch.evidence.removeAll(keepingCapacity: true) }
-        var charBuffer: [UInt8] = []
-        swap(&charBuffer, &scratch.chars)
-        defer { swap(&charBuffer, &scratch.chars) }
+        let charBuffer = scratch.chars
         let tb = scratch.tokens.tokens
         var codes = (0, 0, 0, 0)
         var count = 0
@@ -930,7 +930,7 @@ extension FeatureExtractor {
                 acc.prepare(tokens: tb, hasher: hasher)
                 // The walk first: it gathers the phrase starts for the rules.
                 var scan = scratch.ruleScan(tokens: tb.count)
-                hash(tokens: tb, lowered: scratch.tokens.lowered, bytes: bytes, chars: &charBuffer, into: &acc, scan: &scan)
+                hash(tokens: tb, lowered: scratch.tokens.lowered, bytes: bytes, chars: charBuffer, into: &acc, scan: &scan)
                 applyRules(tokens: tb, scan: scan, dense: dense, matches: scratch.matches.room(for: tb.count), evidence: &scratch.evidence, explain: false)
                 acc.write(to: c, outputs: table.outputs)
                 count = acc.count
@@ -939,7 +939,7 @@ extension FeatureExtractor {
                 swap(&sink.buckets, &scratch.buckets)
                 sink.buckets.removeAll(keepingCapacity: true)
                 var scan = scratch.ruleScan(tokens: tb.count)
-                hash(tokens: tb, lowered: scratch.tokens.lowered, bytes: bytes, chars: &charBuffer, into: &sink, scan: &scan)
+                hash(tokens: tb, lowered: scratch.tokens.lowered, bytes: bytes, chars: charBuffer, into: &sink, scan: &scan)
                 applyRules(tokens: tb, scan: scan, dense: dense, matches: scratch.matches.room(for: tb.count), evidence: &scratch.evidence, explain: false)
                 var wide = [Int](repeating: 0, count: table.outputs)
                 table.sum(sink.buckets, into: &wide)
