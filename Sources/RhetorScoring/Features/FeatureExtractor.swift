@@ -94,6 +94,10 @@ public final class ExtractionScratch {
         return b
     }()
     @exclusivity(unchecked) var evidence: [Evidence] = []
+    /// The rules applied to a term, for its evidence (`applyRules`): one array for all terms
+    /// and statements, emptied per term only when explaining (one per term cost a release per
+    /// scored term, and one per statement a release per statement).
+    @exclusivity(unchecked) var applied: [String] = []
     @exclusivity(unchecked) var origins: [(Int32, Int32, UInt8)] = []
     /// Group totals of recently seen words, for the batch scorer (see `WordCache`).
     @exclusivity(unchecked) var wordCache: WordCache? {
@@ -402,7 +406,7 @@ public struct FeatureExtractor: Sendable {
         scratch.buckets.removeAll(keepingCapacity: true)
         let tb = scratch.tokens.tokens
         let scan = hash(tokens: tb, bytes: bytes, scratch: scratch, explain: explain)
-        applyRules(tokens: tb, scan: scan, dense: dense, matches: scratch.matches.room(for: tb.count), evidence: &scratch.evidence, explain: explain)
+        applyRules(tokens: tb, scan: scan, dense: dense, matches: scratch.matches.room(for: tb.count), evidence: &scratch.evidence, applied: &scratch.applied, explain: explain)
         return scratch.buckets.isEmpty ? 0 : 1 / Float(scratch.buckets.count).squareRoot()
     }
 
@@ -420,9 +424,10 @@ public struct FeatureExtractor: Sendable {
     /// tokens where a lexicon key starts, in order (at each, the longest phrase wins and the
     /// tokens it covers start nothing more).
     ///
-    /// `matchSlots` has room for a match per token (a statement's matches do not overlap).
+    /// `matchSlots` has room for a match per token (a statement's matches do not overlap);
+    /// `applied` is the scratch's list of a term's rules, used only when explaining.
     func applyRules(tokens: UnsafeBufferPointer<Token>, scan: RuleScan, dense: UnsafeMutablePointer<Float>, matches matchSlots: UnsafeMutablePointer<Match>,
-                    evidence: inout [Evidence], explain: Bool) {
+                    evidence: inout [Evidence], applied: inout [String], explain: Bool) {
         for k in 0..<DenseFeature.count { dense[k] = 0 }
         let rules = lexicons.rules
         var matchCount = 0
@@ -454,9 +459,6 @@ public struct FeatureExtractor: Sendable {
         var valenceSum: Float = 0
         var negators = 0
 
-        // The rules applied to a term, for its evidence: one array for all terms, emptied per
-        // term only when explaining (one per term cost a release per scored term).
-        var applied: [String] = []
         for (mi, m) in matches.enumerated() {
             let e = lexicons.entries[m.entry]
             if e.modifier == .negator { negators += 1 }
@@ -931,7 +933,7 @@ extension FeatureExtractor {
                 // The walk first: it gathers the phrase starts for the rules.
                 var scan = scratch.ruleScan(tokens: tb.count)
                 hash(tokens: tb, lowered: scratch.tokens.lowered, bytes: bytes, chars: charBuffer, into: &acc, scan: &scan)
-                applyRules(tokens: tb, scan: scan, dense: dense, matches: scratch.matches.room(for: tb.count), evidence: &scratch.evidence, explain: false)
+                applyRules(tokens: tb, scan: scan, dense: dense, matches: scratch.matches.room(for: tb.count), evidence: &scratch.evidence, applied: &scratch.applied, explain: false)
                 acc.write(to: c, outputs: table.outputs)
                 count = acc.count
             } else {
@@ -940,7 +942,7 @@ extension FeatureExtractor {
                 sink.buckets.removeAll(keepingCapacity: true)
                 var scan = scratch.ruleScan(tokens: tb.count)
                 hash(tokens: tb, lowered: scratch.tokens.lowered, bytes: bytes, chars: charBuffer, into: &sink, scan: &scan)
-                applyRules(tokens: tb, scan: scan, dense: dense, matches: scratch.matches.room(for: tb.count), evidence: &scratch.evidence, explain: false)
+                applyRules(tokens: tb, scan: scan, dense: dense, matches: scratch.matches.room(for: tb.count), evidence: &scratch.evidence, applied: &scratch.applied, explain: false)
                 var wide = [Int](repeating: 0, count: table.outputs)
                 table.sum(sink.buckets, into: &wide)
                 count = sink.buckets.count
