@@ -338,6 +338,7 @@ public final class ScorePipeline: Sendable {
             valid.removeAll(keepingCapacity: true)
             if !ids.isEmpty { ids.removeAll(keepingCapacity: true) }
             if !errors.isEmpty { errors.removeAll(keepingCapacity: true) }
+            let plainText = options.inputFormat == .text
             batch.bytes.withUnsafeBufferPointer { all in
             batch.records.withUnsafeBufferPointer { records in
                 for index in range {
@@ -355,6 +356,15 @@ public final class ScorePipeline: Sendable {
                         Prefetch.read(base + (start &+ Self.bytesAhead &+ 64))
                     }
                     let raw = UnsafeBufferPointer(rebasing: all[start..<end])
+                    // Most records: an ASCII line of plain text (valid UTF-8 as it is) within the
+                    // size limit and not blank, scored in place with its line number for id. The
+                    // checks below in short, without the optional id and error they carry for
+                    // other records (cachegrind, 106k sentences: -0.7 %).
+                    if plainText, r.pointee.ascii, raw.count <= options.maxStatementBytes, !ScorePipeline.isBlank(raw) {
+                        valid.append(plans.count)
+                        plans.append(RecordPlan(span: start..<end, inBatch: true, id: RecordPlan.lineID, error: RecordPlan.noError))
+                        continue
+                    }
                     var id: RecordID?
                     var error: String?
                     if r.pointee.csv >= 0 {
