@@ -21,7 +21,7 @@ processes on the two cores at once). Peak RSS comes from GNU time
 mark. When OpenBLAS is installed beside the reference BLAS, `rhetor score` also runs with it (same
 binary, LD_LIBRARY_PATH) and the outputs are compared.
 """
-import argparse, json, os, platform, re, resource, subprocess, sys, tempfile, time
+import argparse, functools, json, os, platform, re, resource, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -34,7 +34,9 @@ def sentences(limit):
     return [base[i % len(base)] for i in range(limit)] if base else []
 
 
+@functools.lru_cache(maxsize=None)
 def reuters_sentences():
+    """The corpus's sentences (read once per run)."""
     out = []
     with open(os.path.join(DATA, "reuters21578", "reuters21578.jsonl"), encoding="utf-8") as f:
         for line in f:
@@ -142,7 +144,7 @@ def main():
         f.write("\n".join(sents) + "\n")
     small = os.path.join(tmp, "sentences-small.txt")
     with open(small, "w", encoding="utf-8") as f:
-        f.write("\n".join(sents[: a.peer_statements]) + "\n")
+        f.write("\n".join(sentences(a.peer_statements)) + "\n")
     arts = os.path.join(tmp, "articles.jsonl")
     records = articles() * max(1, a.article_copies)
     with open(arts, "w") as f:
@@ -206,7 +208,7 @@ def main():
     lines = [f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
              f"python: {platform.python_version()}; swift: {subprocess.run(['swift', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}",
              f"blas: {os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3')}; {blas_note}",
-             f"input: {len(sents)} Reuters-21578 sentences ({big_mb:.1f} MB; the corpus's {len(reuters_sentences())} cycled) for rhetor, the first {a.peer_statements} for the peers; {len(records)} Reuters articles ({art_mb:.1f} MB of text; the corpus's {len(records) // max(1, a.article_copies)} cycled {max(1, a.article_copies)} times) for quotes",
+             f"input: {len(sents)} Reuters-21578 sentences ({big_mb:.1f} MB; the corpus's {len(reuters_sentences())} cycled) for rhetor, {'the same ' + str(a.peer_statements) + ' once' if a.peer_statements == len(reuters_sentences()) else 'the first ' + str(a.peer_statements)} for the peers; {len(records)} Reuters articles ({art_mb:.1f} MB of text; the corpus's {len(records) // max(1, a.article_copies)} cycled {max(1, a.article_copies)} times) for quotes",
              f"rhetor rows: median of {a.repeat} runs; peers: one run; all whole processes, start-up included; one core pinned with taskset unless 2 threads",
              "",
              "| run | records | records/s | MB/s | peak RSS MiB | vs VADER |",
