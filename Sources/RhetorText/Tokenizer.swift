@@ -774,8 +774,7 @@ private struct Scanner {
                     // of a run of one, without leaving this loop.
                     let h = singlePunct[Int(b)]
                     guard h != 0, i &+ 1 == n || p[i &+ 1] != b else { return }
-                    Self.put(.punct, i, i &+ 1, i, i &+ 1, hash: h, flags: [],
-                               lowered: LoweredBytes(lo: UInt64(b), hi: 0), at: &next, &nextLowered)
+                    Self.put(.punct, i, i &+ 1, hash: h, flags: [], lowered: LoweredBytes(lo: UInt64(b), hi: 0), at: &next, &nextLowered)
                     i &+= 1
                     continue
                 }
@@ -786,15 +785,12 @@ private struct Scanner {
                 guard let w = reader.plainWord(at: i, block: block) else {
                     // A contraction (`company's`, `don't`): both tokens here, or the general rules.
                     guard let c = reader.plainClitic(at: i) else { return }
-                    Self.put(c.word.kind, i, c.split, i, c.split, hash: c.word.hash, flags: c.word.flags,
-                               lowered: c.word.lowered, at: &next, &nextLowered)
-                    Self.put(.clitic, c.split, c.end, c.split, c.end, hash: c.clitic.hash, flags: c.clitic.flags,
-                               at: &next, &nextLowered)
+                    Self.put(c.word.kind, i, c.split, hash: c.word.hash, flags: c.word.flags, lowered: c.word.lowered, at: &next, &nextLowered)
+                    Self.put(.clitic, c.split, c.end, hash: c.clitic.hash, flags: c.clitic.flags, at: &next, &nextLowered)
                     i = c.end
                     continue
                 }
-                Self.put(w.kind, i, w.end, i, w.end, hash: w.hash, flags: w.flags,
-                           lowered: w.lowered, at: &next, &nextLowered)
+                Self.put(w.kind, i, w.end, hash: w.hash, flags: w.flags, lowered: w.lowered, at: &next, &nextLowered)
                 // Most words end at a space: consumed here, where it nearly always is, rather
                 // than by the loop's first test (cachegrind, 106k sentences: -7.7M instructions,
                 // +0.13M mispredicts), and known from the byte `plainWord` read after the word.
@@ -988,18 +984,16 @@ private struct Scanner {
         capacity = buffer.capacity
     }
 
-    /// Writes a token at `next` and its lowered bytes at `nextLowered` (where the caller has
-    /// made room), and steps both on.
+    /// Writes the plain run's token for bytes `a..<b` at `next` and its lowered bytes at
+    /// `nextLowered` (where the caller has made room), and steps both on. Its character offsets
+    /// are its byte offsets, which `scanPlainRun` shifts afterwards where they differ.
     @inline(__always)
-    static func put(_ kind: TokenKind, _ a: Int, _ b: Int, _ ca: Int, _ cb: Int, hash: UInt64, flags: TokenFlags,
+    static func put(_ kind: TokenKind, _ a: Int, _ b: Int, hash: UInt64, flags: TokenFlags,
                     lowered: LoweredBytes = .absent, at next: inout UnsafeMutablePointer<Token>,
                     _ nextLowered: inout UnsafeMutablePointer<LoweredBytes>) {
+        let start = Int32(truncatingIfNeeded: a), end = Int32(truncatingIfNeeded: b)
         nextLowered.initialize(to: lowered)
-        next.initialize(to: Token(
-            byteStart: Int32(truncatingIfNeeded: a), byteEnd: Int32(truncatingIfNeeded: b),
-            charStart: Int32(truncatingIfNeeded: ca), charEnd: Int32(truncatingIfNeeded: cb),
-            hash: hash, kind: kind, flags: flags
-        ))
+        next.initialize(to: Token(byteStart: start, byteEnd: end, charStart: start, charEnd: end, hash: hash, kind: kind, flags: flags))
         next += 1
         nextLowered += 1
     }
