@@ -8,9 +8,10 @@ Usage: python3 Benchmarks/throughput.py [--statements 500000] [--peer-statements
 Needs a release build (swift build -c release) and, for the peers, pip packages vaderSentiment,
 textblob and alt-profanity-check (missing peers are skipped and said so). Reuters has ~106k
 sentences; larger --statements repeat them (rhetor's start-up, ~0.03 s, is then a small share).
-The peers get the corpus's sentences once (--peer-statements 0, the default; N takes the first N):
-the same statements as rhetor's cycled input, in the same mix, and enough of them that VADER's own
-start-up (~0.3 s of imports and lexicon loading) is ~3 % of its run, as rhetor's is of its own.
+The peers get the corpus's sentences once (--peer-statements 0, the default; N takes the first N,
+cycled past the corpus): the same statements as rhetor's cycled input, in the same mix, and enough
+of them that VADER's own start-up (0.07-0.11 s of imports and lexicon loading in session 26's
+runs) is ~1 % of its run, where rhetor's is ~4-5 % of its own.
 Both start-ups are measured (a run on an empty file) and printed beside the rates.
 Each rhetor run is repeated --repeat times and the median taken (shared vCPUs are noisy); peers
 run once. Then --repeat pairs of back-to-back runs (VADER, then `rhetor score --threads 1`) give
