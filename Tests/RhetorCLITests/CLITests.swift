@@ -270,6 +270,30 @@ enum CLI {
         #expect(r.stderr.contains("600 records: 599 scored, 1 failed (stopped at the first error: --strict)"))
     }
 
+    /// Several batches in flight at once (8,192 records a batch): the same bytes for one, two
+    /// and three threads, and --strict stops at an error in a later batch with nothing after it.
+    @Test func severalBatchesGiveTheSameBytesOnEveryThreadCount() throws {
+        let words = ["ridiculous", "peace", "not", "certainly", "maybe", "liar", "great", "talks", "never", "BAD", "but"]
+        var lines: [String] = []
+        for i in 0..<20_000 { lines.append("\(words[i % words.count]) \(words[(i / 11) % words.count]) statement \(i)") }
+        let input = Data((lines.joined(separator: "\n") + "\n").utf8)
+        let one = try CLI.run(["score", "--threads", "1"], stdin: input)
+        let two = try CLI.run(["score", "--threads", "2"], stdin: input)
+        let three = try CLI.run(["score", "--threads", "3"], stdin: input)
+        #expect(one.status == 0)
+        #expect(one.stdout.split(separator: "\n").count == 20_000)
+        #expect(one.outBytes == two.outBytes)
+        #expect(one.outBytes == three.outBytes)
+        var broken = lines
+        broken[17_000] = "   "
+        let strict = try CLI.run(["score", "--strict", "--threads", "2"], stdin: Data((broken.joined(separator: "\n") + "\n").utf8))
+        #expect(strict.status == 3)
+        let written = strict.stdout.split(separator: "\n")
+        #expect(written.count == 17_001)
+        #expect(written.dropLast().joined(separator: "\n") == one.stdout.split(separator: "\n").prefix(17_000).joined(separator: "\n"))
+        #expect(strict.stderr.contains("17001 records: 17000 scored, 1 failed (stopped at the first error: --strict)"))
+    }
+
     /// A 5 MB line (JSON and plain text) is answered by an error record in its place; the lines
     /// around it are scored and the counts add up.
     @Test func aFiveMegabyteLineIsReportedAndTheBatchCarriesOn() throws {

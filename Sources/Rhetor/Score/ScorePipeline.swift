@@ -132,17 +132,21 @@ public final class ScorePipeline: Sendable {
         }
         // One worker per thread for the whole run: their scratch (and word cache) stay warm.
         let workers = (0..<max(1, options.threads)).map { _ in BlockWorker(pipeline: self) }
-        // With two or more threads, batch k is scored while batch k+1 is read.
-        let overlap = BatchOverlap<[BlockOutput]>(enabled: options.threads > 1)
+        // With two or more threads, blocks are scored on threads that live for the run: batch
+        // k+1 is read and queued while batch k is scored, and batch k is written after.
+        let queue = options.threads > 1 ? BlockQueue<BlockOutput>(workers: workers.count) : nil
+        defer { queue?.shutdown() }
+        /// The batch queued before the one being read: written once it is scored.
+        var inFlight: BlockQueue<BlockOutput>.Job?
         /// Writes a scored batch; false when --strict met an error and the run must stop.
         func deliver(_ rendered: [BlockOutput]) -> Bool {
             writeParts(assemble(rendered, counts: &counts))
             progress?(counts)
             return !counts.stopped
         }
-        /// Writes the batch in flight and starts scoring this one (leaving `batch` empty); false
-        /// when the run must stop. The batch is passed in, not captured: a captured variable
-        /// would pay a dynamic exclusivity check on every line appended to it.
+        /// Starts scoring this batch (leaving `batch` empty) and writes the one before it;
+        /// false when the run must stop. The batch is passed in, not captured: a captured
+        /// variable would pay a dynamic exclusivity check on every line appended to it.
         @discardableResult
         func flush(_ batch: inout Batch) -> Bool {
             guard !batch.records.isEmpty, !counts.stopped else { return !counts.stopped }
@@ -151,12 +155,19 @@ public final class ScorePipeline: Sendable {
             // (a copy of what it holds).
             batch = Batch(byteCapacity: full.bytes.count + full.bytes.count / 4)
             batch.records.reserveCapacity(full.records.count)
-            // The previous batch is written while this one is scored.
-            guard overlap.handOver({ self.render(full, workers: workers) }, deliver: deliver) else {
-                overlap.drain()
-                return false
+            guard let queue else { return deliver(render(full, workers: workers)) }
+            let job = BlockQueue<BlockOutput>.Job(blocks: Self.blockCount(full)) { worker, b in
+                workers[worker].render(full, Self.blockRange(b, of: full))
             }
-            return true
+            queue.submit(job)
+            let previous = inFlight
+            inFlight = job
+            guard let previous, !deliver(previous.wait()) else { return true }
+            // Stopped: the batch just queued is scored to the end (the workers' state must
+            // outlive it) and dropped.
+            _ = job.wait()
+            inFlight = nil
+            return false
         }
         switch options.inputFormat {
         case .text, .jsonl:
@@ -210,7 +221,7 @@ public final class ScorePipeline: Sendable {
             }
             flush(&batch)
         }
-        _ = overlap.finish(deliver)
+        if let last = inFlight { _ = deliver(last.wait()) }
         return counts
     }
 
@@ -238,9 +249,7 @@ public final class ScorePipeline: Sendable {
     /// Scores and renders a batch, block by block on the workers (each takes the next block not
     /// yet taken); the bytes of a block do not depend on which worker made it.
     func render(_ batch: Batch, workers: [BlockWorker]) -> [BlockOutput] {
-        let block = BatchScorer.blockSize
-        let n = batch.records.count
-        let blocks = (n + block - 1) / block
+        let blocks = Self.blockCount(batch)
         var rendered = [BlockOutput](repeating: BlockOutput(), count: blocks)
         let threads = max(1, min(workers.count, blocks))
         rendered.withUnsafeMutableBufferPointer { out in
@@ -251,12 +260,22 @@ public final class ScorePipeline: Sendable {
             DispatchQueue.concurrentPerform(iterations: threads) { t in
                 let worker = workers[t]
                 while let b = work.take() {
-                    let lo = b * block, hi = min(n, lo + block)
-                    out[b] = worker.render(batch, lo..<hi)
+                    out[b] = worker.render(batch, Self.blockRange(b, of: batch))
                 }
             }
         }
         return rendered
+    }
+
+    /// The number of `BatchScorer.blockSize` blocks a batch is scored in.
+    static func blockCount(_ batch: Batch) -> Int {
+        (batch.records.count + BatchScorer.blockSize - 1) / BatchScorer.blockSize
+    }
+
+    /// The records of block `b` of a batch.
+    static func blockRange(_ b: Int, of batch: Batch) -> Range<Int> {
+        let lo = b * BatchScorer.blockSize
+        return lo..<min(batch.records.count, lo + BatchScorer.blockSize)
     }
 
     /// The rendered blocks' bytes in input order, counted; with --strict, up to the first
