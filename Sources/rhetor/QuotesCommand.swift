@@ -55,26 +55,19 @@ struct Quotes: ParsableCommand {
             if inputs.isEmpty { inputs = [(FileHandle.standardInput, inputFormat ?? .jsonl, "stdin")] }
             if outputFormat == .csv { writeStandardOutput(Array(QuotePipeline.csvHeader.utf8)) }
             var counts = QuotePipeline.Counts()
-            // With two or more threads, batch k is processed while batch k+1 is read.
-            let overlap = BatchOverlap<([UInt8], QuotePipeline.Counts)>(enabled: pipeline.threads > 1)
-            func deliver(_ done: ([UInt8], QuotePipeline.Counts)) -> Bool {
-                writeStandardOutput(done.0)
-                counts.add(done.1)
+            // With two or more threads, batch k+1 is read and queued while batch k is
+            // processed, and batch k is written after.
+            let runner = QuoteBatchRunner(pipeline: pipeline) { bytes, batchCounts in
+                writeStandardOutput(bytes)
+                counts.add(batchCounts)
                 progress.show(records: counts.articles + counts.failed, bytes: counts.textBytes, since: started)
                 return !counts.stopped
             }
             for (h, fmt, path) in inputs {
                 try ArticleReader.read(handle: h, format: fmt, path: path, id: id, date: date, deferJSON: true) { batch in
-                    // The previous batch is written while this one is processed.
-                    let going = overlap.handOver({
-                        var batchCounts = QuotePipeline.Counts()
-                        let bytes = pipeline.render(batch, counts: &batchCounts)
-                        return (bytes, batchCounts)
-                    }, deliver: deliver)
-                    if !going { overlap.drain() }
-                    return going
+                    runner.add(batch)
                 }
-                _ = overlap.finish(deliver)
+                runner.finish()
                 if counts.stopped { break }
             }
             progress.clear()

@@ -92,6 +92,28 @@ import Testing
         #expect(lines.count == 1 + 300 * 4)
     }
 
+    /// Three batches (1,024 articles a batch) in flight on the workers: the same bytes for one,
+    /// two and three threads, and --strict stops at a bad article in the third batch.
+    @Test func severalBatchesGiveTheSameBytesOnEveryThreadCount() throws {
+        var articles: [String] = []
+        for i in 0..<2_500 { articles.append("{\"id\": \(i), \"text\": \"\(Self.article) Item \(i).\"}") }
+        let input = Data((articles.joined(separator: "\n") + "\n").utf8)
+        let one = try CLI.run(["quotes", "--threads", "1"], stdin: input)
+        let two = try CLI.run(["quotes", "--threads", "2"], stdin: input)
+        let three = try CLI.run(["quotes", "--threads", "3"], stdin: input)
+        #expect(one.status == 0)
+        #expect(one.stdout.split(separator: "\n").count == 2_500 * 4)
+        #expect(one.outBytes == two.outBytes && one.outBytes == three.outBytes)
+        var broken = articles
+        broken[2_100] = "{\"id\": \"bad\", \"text\": 5}"
+        let strict = try CLI.run(["quotes", "--strict", "--threads", "2"], stdin: Data((broken.joined(separator: "\n") + "\n").utf8))
+        #expect(strict.status == 3)
+        let lines = strict.stdout.split(separator: "\n")
+        #expect(lines.count == 2_100 * 4 + 1)
+        #expect(lines.dropLast().joined(separator: "\n") == one.stdout.split(separator: "\n").prefix(2_100 * 4).joined(separator: "\n"))
+        #expect(strict.stderr.contains("2101 articles: 2100 read, 1 failed; 8400 quotes (stopped at the first error: --strict)"))
+    }
+
     @Test func statsSummarizesTheRun() throws {
         let r = try CLI.run(["quotes", "--stats"], stdin: Data("{\"id\": 1, \"text\": \"“We are ready,” Ana Ruiz said.\"}\n".utf8))
         #expect(r.status == 0)

@@ -137,61 +137,77 @@ public final class QuotePipeline: Sendable {
     /// Parses (when the reader left a raw JSON line), checks, extracts and renders a batch of
     /// articles on `threads` threads; the bytes do not depend on the thread count (each article
     /// is rendered on its own, joined in input order). With `strict`, output stops after the
-    /// first article that failed.
+    /// first article that failed. (`QuoteBatchRunner` renders batch after batch on threads that
+    /// live for the run.)
     public func render(_ records: [ArticleRecord], counts: inout Counts) -> [UInt8] {
-        var parts = [[UInt8]](repeating: [], count: records.count)
-        // Per article: quotes found, text bytes, or -1 quotes for a failed article.
-        var outcomes = [(quotes: Int, bytes: Int)](repeating: (0, 0), count: records.count)
+        var outputs = [ArticleOutput](repeating: ArticleOutput(), count: records.count)
         let workers = min(threads, max(1, records.count))
-        parts.withUnsafeMutableBufferPointer { out in
-            outcomes.withUnsafeMutableBufferPointer { oc in
-                nonisolated(unsafe) let out = out
-                nonisolated(unsafe) let oc = oc
-                let work = WorkCounter(count: records.count)
-                records.withUnsafeBufferPointer { records in
-                // Read-only here; the array outlives the call.
-                nonisolated(unsafe) let records = records
-                DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                    let scratch = scratches.take()
-                    defer { scratches.give(scratch) }
-                    var jsonValues: [JSONLineScanner.Value?] = []
-                    var jsonArena: [UInt8] = []
-                    while let i = work.take() {
-                        // A raw JSON line is parsed into a new record; the batch's record is
-                        // read in place (copying it first retained and released its fields).
-                        let record = records.baseAddress! + i
-                        var r: ArticleRecord
-                        if let raw = record.pointee.raw {
-                            r = Self.jsonRecord(line: record.pointee.line, bytes: raw[...], values: &jsonValues, arena: &jsonArena)
-                        } else {
-                            r = record.pointee
-                        }
-                        if r.error == nil, let n = r.text?.utf8.count, n > maxArticleBytes {
-                            r.error = "text is \(n) bytes, over the limit of \(maxArticleBytes)"
-                        }
-                        if r.error != nil {
-                            out[i] = renderError(r)
-                            oc[i] = (-1, 0)
-                        } else {
-                            let qs = process(r, scratch: scratch)
-                            oc[i] = (qs.count, r.text?.utf8.count ?? 0)
-                            out[i] = qs.flatMap { renderQuote($0, line: r.line) }
-                        }
-                    }
-                }
+        outputs.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            let work = WorkCounter(count: records.count)
+            records.withUnsafeBufferPointer { records in
+            // Read-only here; the array outlives the call.
+            nonisolated(unsafe) let records = records
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                let worker = ArticleWorker(scratch: scratches.take())
+                defer { scratches.give(worker.scratch) }
+                while let i = work.take() {
+                    out[i] = renderArticle(records.baseAddress! + i, worker: worker)
                 }
             }
+            }
         }
+        return assemble(outputs, counts: &counts)
+    }
+
+    /// One article's output: its rendered lines, and its quotes and text bytes (quotes -1 for
+    /// an article that failed).
+    struct ArticleOutput {
+        var bytes: [UInt8] = []
+        var quotes = 0
+        var textBytes = 0
+    }
+
+    /// A worker thread's reusable state: the scorer's scratch (its word cache stays warm from
+    /// article to article) and the JSON scanner's buffers.
+    final class ArticleWorker {
+        let scratch: ExtractionScratch
+        var jsonValues: [JSONLineScanner.Value?] = []
+        var jsonArena: [UInt8] = []
+
+        init(scratch: ExtractionScratch = ExtractionScratch()) { self.scratch = scratch }
+    }
+
+    /// Parses (when the reader left a raw JSON line), checks, extracts and renders one article.
+    /// The record is read in place (copying it first retained and released its fields).
+    func renderArticle(_ record: UnsafePointer<ArticleRecord>, worker: ArticleWorker) -> ArticleOutput {
+        var r: ArticleRecord
+        if let raw = record.pointee.raw {
+            r = Self.jsonRecord(line: record.pointee.line, bytes: raw[...], values: &worker.jsonValues, arena: &worker.jsonArena)
+        } else {
+            r = record.pointee
+        }
+        if r.error == nil, let n = r.text?.utf8.count, n > maxArticleBytes {
+            r.error = "text is \(n) bytes, over the limit of \(maxArticleBytes)"
+        }
+        if r.error != nil { return ArticleOutput(bytes: renderError(r), quotes: -1, textBytes: 0) }
+        let qs = process(r, scratch: worker.scratch)
+        return ArticleOutput(bytes: qs.flatMap { renderQuote($0, line: r.line) }, quotes: qs.count, textBytes: r.text?.utf8.count ?? 0)
+    }
+
+    /// A batch's article outputs joined in input order, counted; with `strict`, up to and
+    /// including the first article that failed.
+    func assemble(_ outputs: [ArticleOutput], counts: inout Counts) -> [UInt8] {
         var result: [UInt8] = []
-        for (part, o) in zip(parts, outcomes) {
-            result.append(contentsOf: part)
+        for o in outputs {
+            result.append(contentsOf: o.bytes)
             if o.quotes < 0 {
                 counts.failed += 1
                 if strict { counts.stopped = true; break }
             } else {
                 counts.articles += 1
                 counts.quotes += o.quotes
-                counts.textBytes += o.bytes
+                counts.textBytes += o.textBytes
             }
         }
         return result

@@ -1,0 +1,66 @@
+import RhetorScoring
+
+/// Renders batches of articles and hands each batch's output, in input order, to `deliver`.
+/// With two or more threads the articles are rendered on worker threads that live for the run
+/// (`BlockQueue`, one article a block): batch k+1 is queued as soon as it is read, and batch k
+/// is delivered after, while k+1 renders. With one thread each batch is rendered and delivered
+/// on the caller's thread.
+public final class QuoteBatchRunner {
+    public let pipeline: QuotePipeline
+    private let deliver: ([UInt8], QuotePipeline.Counts) -> Bool
+    private let queue: BlockQueue<QuotePipeline.ArticleOutput>?
+    private let workers: [QuotePipeline.ArticleWorker]
+    /// The batch queued before the one being read: delivered once it is rendered.
+    private var inFlight: BlockQueue<QuotePipeline.ArticleOutput>.Job?
+
+    /// `deliver` gets a batch's bytes and counts and returns false when the run must stop
+    /// (`--strict` met a failed article).
+    public init(pipeline: QuotePipeline, deliver: @escaping ([UInt8], QuotePipeline.Counts) -> Bool) {
+        self.pipeline = pipeline
+        self.deliver = deliver
+        if pipeline.threads > 1 {
+            workers = (0..<pipeline.threads).map { _ in QuotePipeline.ArticleWorker() }
+            queue = BlockQueue(workers: pipeline.threads)
+        } else {
+            workers = []
+            queue = nil
+        }
+    }
+
+    deinit { queue?.shutdown() }
+
+    /// Queues a batch and delivers the one before it; false when the run must stop (the batch
+    /// is then rendered to the end and dropped).
+    public func add(_ batch: [ArticleRecord]) -> Bool {
+        guard let queue else {
+            var counts = QuotePipeline.Counts()
+            let bytes = pipeline.render(batch, counts: &counts)
+            return deliver(bytes, counts)
+        }
+        let pipeline = self.pipeline, workers = self.workers
+        let job = BlockQueue<QuotePipeline.ArticleOutput>.Job(blocks: batch.count) { worker, i in
+            batch.withUnsafeBufferPointer { pipeline.renderArticle($0.baseAddress! + i, worker: workers[worker]) }
+        }
+        queue.submit(job)
+        let previous = inFlight
+        inFlight = job
+        guard let previous, !deliver(previous) else { return true }
+        _ = job.wait()
+        inFlight = nil
+        return false
+    }
+
+    /// Delivers the batch in flight, if any; returns what `deliver` returned (true when none).
+    @discardableResult
+    public func finish() -> Bool {
+        guard let last = inFlight else { return true }
+        inFlight = nil
+        return deliver(last)
+    }
+
+    private func deliver(_ job: BlockQueue<QuotePipeline.ArticleOutput>.Job) -> Bool {
+        var counts = QuotePipeline.Counts()
+        let bytes = pipeline.assemble(job.wait(), counts: &counts)
+        return deliver(bytes, counts)
+    }
+}
