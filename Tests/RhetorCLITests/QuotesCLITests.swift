@@ -97,13 +97,9 @@ import Testing
     @Test func severalBatchesGiveTheSameBytesOnEveryThreadCount() throws {
         var articles: [String] = []
         for i in 0..<2_500 { articles.append("{\"id\": \(i), \"text\": \"\(Self.article) Item \(i).\"}") }
-        let input = Data((articles.joined(separator: "\n") + "\n").utf8)
-        let one = try CLI.run(["quotes", "--threads", "1"], stdin: input)
-        let two = try CLI.run(["quotes", "--threads", "2"], stdin: input)
-        let three = try CLI.run(["quotes", "--threads", "3"], stdin: input)
+        let one = try CLI.runOnThreadCounts(["quotes"], stdin: Data((articles.joined(separator: "\n") + "\n").utf8))
         #expect(one.status == 0)
         #expect(one.stdout.split(separator: "\n").count == 2_500 * 4)
-        #expect(one.outBytes == two.outBytes && one.outBytes == three.outBytes)
         var broken = articles
         broken[2_100] = "{\"id\": \"bad\", \"text\": 5}"
         let strict = try CLI.run(["quotes", "--strict", "--threads", "2"], stdin: Data((broken.joined(separator: "\n") + "\n").utf8))

@@ -52,6 +52,9 @@ final class BlockQueue<Output>: @unchecked Sendable {
         }
     }
 
+    /// The job `handOver` queued last: delivered by the next `handOver` or by `finish`. Read
+    /// and written on the caller's thread only.
+    private var inFlight: Job?
     /// Submitted jobs with blocks not yet taken, oldest first, and the next block of the first.
     private var pending: [Job] = []
     private var nextBlock = 0
@@ -77,6 +80,30 @@ final class BlockQueue<Output>: @unchecked Sendable {
         pending.append(job)
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Queues `job`, then waits for the job queued before it and delivers its outputs: the
+    /// caller reads the next batch while this one renders, and batches are delivered in the
+    /// order they were handed over. Returns what `deliver` returned; when that is false (the run
+    /// must stop), `job` is rendered to the end and dropped, since the workers' state must
+    /// outlive it.
+    func handOver(_ job: Job, deliver: ([Output]) -> Bool) -> Bool {
+        submit(job)
+        let previous = inFlight
+        inFlight = job
+        guard let previous, !deliver(previous.wait()) else { return true }
+        _ = job.wait()
+        inFlight = nil
+        return false
+    }
+
+    /// Delivers the job handed over last, if any; returns what `deliver` returned, or true when
+    /// none is in flight.
+    @discardableResult
+    func finish(_ deliver: ([Output]) -> Bool) -> Bool {
+        guard let last = inFlight else { return true }
+        inFlight = nil
+        return deliver(last.wait())
     }
 
     /// Stops the workers once every submitted block is rendered, and waits for them to exit.

@@ -10,8 +10,6 @@ public final class QuoteBatchRunner {
     private let deliver: ([UInt8], QuotePipeline.Counts) -> Bool
     private let queue: BlockQueue<QuotePipeline.ArticleOutput>?
     private let workers: [QuotePipeline.ArticleWorker]
-    /// The batch queued before the one being read: delivered once it is rendered.
-    private var inFlight: BlockQueue<QuotePipeline.ArticleOutput>.Job?
 
     /// `deliver` gets a batch's bytes and counts and returns false when the run must stop
     /// (`--strict` met a failed article).
@@ -41,26 +39,19 @@ public final class QuoteBatchRunner {
         let job = BlockQueue<QuotePipeline.ArticleOutput>.Job(blocks: batch.count) { worker, i in
             batch.withUnsafeBufferPointer { pipeline.renderArticle($0.baseAddress! + i, worker: workers[worker]) }
         }
-        queue.submit(job)
-        let previous = inFlight
-        inFlight = job
-        guard let previous, !deliver(previous) else { return true }
-        _ = job.wait()
-        inFlight = nil
-        return false
+        return queue.handOver(job, deliver: deliver)
     }
 
     /// Delivers the batch in flight, if any; returns what `deliver` returned (true when none).
     @discardableResult
     public func finish() -> Bool {
-        guard let last = inFlight else { return true }
-        inFlight = nil
-        return deliver(last)
+        queue?.finish(deliver) ?? true
     }
 
-    private func deliver(_ job: BlockQueue<QuotePipeline.ArticleOutput>.Job) -> Bool {
+    /// Joins a rendered batch's articles and hands the bytes and counts on.
+    private func deliver(_ outputs: [QuotePipeline.ArticleOutput]) -> Bool {
         var counts = QuotePipeline.Counts()
-        let bytes = pipeline.assemble(job.wait(), counts: &counts)
+        let bytes = pipeline.assemble(outputs, counts: &counts)
         return deliver(bytes, counts)
     }
 }

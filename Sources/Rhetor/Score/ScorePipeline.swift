@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import RhetorScoring
 import RhetorText
@@ -136,8 +135,6 @@ public final class ScorePipeline: Sendable {
         // k+1 is read and queued while batch k is scored, and batch k is written after.
         let queue = options.threads > 1 ? BlockQueue<BlockOutput>(workers: workers.count) : nil
         defer { queue?.shutdown() }
-        /// The batch queued before the one being read: written once it is scored.
-        var inFlight: BlockQueue<BlockOutput>.Job?
         /// Writes a scored batch; false when --strict met an error and the run must stop.
         func deliver(_ rendered: [BlockOutput]) -> Bool {
             writeParts(assemble(rendered, counts: &counts))
@@ -155,19 +152,11 @@ public final class ScorePipeline: Sendable {
             // (a copy of what it holds).
             batch = Batch(byteCapacity: full.bytes.count + full.bytes.count / 4)
             batch.records.reserveCapacity(full.records.count)
-            guard let queue else { return deliver(render(full, workers: workers)) }
+            guard let queue else { return deliver(render(full, worker: workers[0])) }
             let job = BlockQueue<BlockOutput>.Job(blocks: Self.blockCount(full)) { worker, b in
                 workers[worker].render(full, Self.blockRange(b, of: full))
             }
-            queue.submit(job)
-            let previous = inFlight
-            inFlight = job
-            guard let previous, !deliver(previous.wait()) else { return true }
-            // Stopped: the batch just queued is scored to the end (the workers' state must
-            // outlive it) and dropped.
-            _ = job.wait()
-            inFlight = nil
-            return false
+            return queue.handOver(job, deliver: deliver)
         }
         switch options.inputFormat {
         case .text, .jsonl:
@@ -221,7 +210,7 @@ public final class ScorePipeline: Sendable {
             }
             flush(&batch)
         }
-        if let last = inFlight { _ = deliver(last.wait()) }
+        queue?.finish(deliver)
         return counts
     }
 
@@ -246,25 +235,11 @@ public final class ScorePipeline: Sendable {
         var failedAt: [Bool] = []
     }
 
-    /// Scores and renders a batch, block by block on the workers (each takes the next block not
-    /// yet taken); the bytes of a block do not depend on which worker made it.
-    func render(_ batch: Batch, workers: [BlockWorker]) -> [BlockOutput] {
-        let blocks = Self.blockCount(batch)
-        var rendered = [BlockOutput](repeating: BlockOutput(), count: blocks)
-        let threads = max(1, min(workers.count, blocks))
-        rendered.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            // Iteration t uses workers[t] alone.
-            nonisolated(unsafe) let workers = workers
-            let work = WorkCounter(count: blocks)
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                let worker = workers[t]
-                while let b = work.take() {
-                    out[b] = worker.render(batch, Self.blockRange(b, of: batch))
-                }
-            }
-        }
-        return rendered
+    /// Scores and renders a batch block by block on the caller's thread (`--threads 1`; more
+    /// threads score blocks on `BlockQueue`'s workers). A block's bytes do not depend on the
+    /// worker that made them.
+    func render(_ batch: Batch, worker: BlockWorker) -> [BlockOutput] {
+        (0..<Self.blockCount(batch)).map { worker.render(batch, Self.blockRange($0, of: batch)) }
     }
 
     /// The number of `BatchScorer.blockSize` blocks a batch is scored in.
