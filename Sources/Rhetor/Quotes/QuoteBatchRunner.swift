@@ -3,8 +3,8 @@ import RhetorScoring
 /// Renders batches of articles and hands each batch's output, in input order, to `deliver`.
 /// With two or more threads the articles are rendered on worker threads that live for the run
 /// (`BlockQueue`, one article a block): batch k+1 is queued as soon as it is read, and batch k
-/// is delivered after, while k+1 renders. With one thread each batch is rendered and delivered
-/// on the caller's thread.
+/// is delivered after, while k+1 renders. With one thread each batch is rendered article by
+/// article on the caller's thread and delivered.
 public final class QuoteBatchRunner {
     public let pipeline: QuotePipeline
     private let deliver: ([UInt8], QuotePipeline.Counts) -> Bool
@@ -16,13 +16,8 @@ public final class QuoteBatchRunner {
     public init(pipeline: QuotePipeline, deliver: @escaping ([UInt8], QuotePipeline.Counts) -> Bool) {
         self.pipeline = pipeline
         self.deliver = deliver
-        if pipeline.threads > 1 {
-            workers = (0..<pipeline.threads).map { _ in QuotePipeline.ArticleWorker() }
-            queue = BlockQueue(workers: pipeline.threads)
-        } else {
-            workers = []
-            queue = nil
-        }
+        workers = (0..<pipeline.threads).map { _ in QuotePipeline.ArticleWorker() }
+        queue = pipeline.threads > 1 ? BlockQueue(workers: pipeline.threads) : nil
     }
 
     deinit { queue?.shutdown() }
@@ -30,12 +25,12 @@ public final class QuoteBatchRunner {
     /// Queues a batch and delivers the one before it; false when the run must stop (the batch
     /// is then rendered to the end and dropped).
     public func add(_ batch: [ArticleRecord]) -> Bool {
-        guard let queue else {
-            var counts = QuotePipeline.Counts()
-            let bytes = pipeline.render(batch, counts: &counts)
-            return deliver(bytes, counts)
-        }
         let pipeline = self.pipeline, workers = self.workers
+        guard let queue else {
+            return deliver(batch.withUnsafeBufferPointer { records in
+                (0..<records.count).map { pipeline.renderArticle(records.baseAddress! + $0, worker: workers[0]) }
+            })
+        }
         let job = BlockQueue<QuotePipeline.ArticleOutput>.Job(blocks: batch.count) { worker, i in
             batch.withUnsafeBufferPointer { pipeline.renderArticle($0.baseAddress! + i, worker: workers[worker]) }
         }
